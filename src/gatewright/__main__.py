@@ -1,0 +1,5 @@
+import sys
+
+from gatewright.cli.main import main
+
+sys.exit(main())

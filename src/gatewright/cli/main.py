@@ -1,0 +1,43 @@
+"""The ``gatewright`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gatewright import __version__
+from gatewright.cli import admin, gateways, serve
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="gatewright", description="A self-hosted MCP gateway.")
+    root.add_argument("--version", action="version", version=f"gatewright {__version__}")
+    sub = root.add_subparsers(dest="command", required=True)
+    serve.add_parser(sub)
+    admin.add_parser(sub)
+    gateways.add_parsers(sub)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from botocore.exceptions import ClientError, EndpointConnectionError
+
+        if isinstance(exc, ClientError):
+            error = exc.response.get("Error", {})
+            print(f"error: {error.get('Code')}: {error.get('Message')}", file=sys.stderr)
+            return 1
+        if isinstance(exc, EndpointConnectionError):
+            print(f"error: cannot reach the gateway: {exc}", file=sys.stderr)
+            return 1
+        raise
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

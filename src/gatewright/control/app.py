@@ -1,0 +1,102 @@
+"""The control plane as an ASGI app: SigV4 authentication, routing by the service model, AWS errors."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from gatewright.auth.sigv4 import SignatureError, verify
+from gatewright.control import gateways, targets
+from gatewright.control.common import ControlContext
+from gatewright.control.wire import build_routes, match, parse_request, render_error, render_output
+from gatewright.errors import AccessDeniedError, GatewrightError, InternalError, ValidationError
+from gatewright.web.asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, headers_of, read_body, send
+
+log = logging.getLogger("gatewright.control")
+JSON = dict[str, Any]
+Handler = Callable[[ControlContext, JSON], Awaitable[JSON]]
+SIGNING_NAME = "bedrock-agentcore"
+MAX_CONTROL_BODY = 12 * 1024 * 1024
+
+HANDLERS: dict[str, Handler] = {
+    "CreateGateway": gateways.create_gateway,
+    "GetGateway": gateways.get_gateway,
+    "ListGateways": gateways.list_gateways,
+    "UpdateGateway": gateways.update_gateway,
+    "DeleteGateway": gateways.delete_gateway,
+    "CreateGatewayTarget": targets.create_target,
+    "GetGatewayTarget": targets.get_target,
+    "ListGatewayTargets": targets.list_targets,
+    "UpdateGatewayTarget": targets.update_target,
+    "DeleteGatewayTarget": targets.delete_target,
+    "SynchronizeGatewayTargets": targets.synchronize_targets,
+}
+
+
+class ControlPlane:
+    """ASGI app for every AgentCore control-plane operation this gateway implements."""
+
+    def __init__(self, ctx: ControlContext, extra_handlers: dict[str, Handler] | None = None) -> None:
+        self._ctx = ctx
+        self._handlers = dict(HANDLERS)
+        if extra_handlers:
+            self._handlers.update(extra_handlers)
+        self._routes = build_routes(list(self._handlers))
+
+    def _lookup_secret(self, access_key_id: str) -> str | None:
+        settings = self._ctx.settings
+        if access_key_id == settings.admin_access_key_id and settings.admin_secret_access_key:
+            return settings.admin_secret_access_key.get()
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send_: Send) -> None:
+        request_id = str(uuid.uuid4())
+        try:
+            status, body = await self._handle(scope, receive)
+            headers = [(b"content-type", b"application/json"), (b"x-amzn-requestid", request_id.encode())]
+            await send(send_, status, body, headers)
+        except ClientGone:
+            return
+        except GatewrightError as error:
+            status, headers, body = render_error(error)
+            headers.append((b"x-amzn-requestid", request_id.encode()))
+            await send(send_, status, body, headers)
+
+    async def _handle(self, scope: Scope, receive: Receive) -> tuple[int, bytes]:
+        try:
+            body = await read_body(receive, MAX_CONTROL_BODY)
+        except BodyTooLarge:
+            raise ValidationError("The request body is too large", reason="CannotParse") from None
+        headers = headers_of(scope)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        raw_path_text = raw_path.decode("latin-1").split("?", 1)[0]
+        query = scope.get("query_string", b"").decode("latin-1")
+        try:
+            verify(
+                method=scope["method"],
+                raw_path=raw_path_text,
+                raw_query=query,
+                headers=headers,
+                body=body,
+                service=SIGNING_NAME,
+                lookup_secret=self._lookup_secret,
+            )
+        except SignatureError as exc:
+            raise AccessDeniedError(str(exc)) from None
+        found = match(self._routes, scope["method"], scope["path"])
+        if found is None:
+            raise ValidationError(f"Unknown operation {scope['method']} {scope['path']}", reason="CannotParse")
+        op, labels = found
+        params = parse_request(op, labels, query, headers, body)
+        try:
+            result = await self._handlers[op.name](self._ctx, params)
+            if op.http["method"] != "GET":
+                await self._ctx.on_change()
+        except GatewrightError:
+            raise
+        except Exception:
+            log.exception("%s failed", op.name)
+            raise InternalError("The request failed because of an internal error; see the server log") from None
+        return render_output(op, result)

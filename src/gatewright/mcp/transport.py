@@ -1,0 +1,196 @@
+"""Streamable HTTP, server side: one POST in, one JSON (or SSE) answer out.
+
+Accepted, besides what the MCP clients send: AgentCore's relaxed form, a bare JSON POST of ``tools/list``
+or ``tools/call`` with no ``initialize``, no session and ``Accept`` missing or ``*/*``. Answers are JSON
+unless the client accepts only ``text/event-stream``.
+
+Order of checks: gateway exists (404), Host (421) and Origin (403), method (405), Content-Type (415),
+Accept (406), body size (413), authentication (401/403), JSON-RPC framing (400), wire (handshake or
+2026-07-28, by the ``MCP-Protocol-Version`` header), session (400/404), then the method itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from gatewright.mcp import modern
+from gatewright.mcp.jsonrpc import INVALID_REQUEST, JsonRpcError, Message, encode_error, parse
+from gatewright.mcp.server import McpServer, RequestInfo, http_status
+from gatewright.mcp.sessions import SessionManager
+from gatewright.mcp.versions import DEFAULT_VERSION, HANDSHAKE_VERSIONS, negotiate
+from gatewright.web.asgi import (
+    JSON_TYPE,
+    BodyTooLarge,
+    ClientGone,
+    Headers,
+    HttpError,
+    Receive,
+    Scope,
+    Send,
+    headers_of,
+    read_body,
+    send,
+)
+from gatewright.web.hosts import HostPolicy
+
+log = logging.getLogger("gatewright.mcp")
+SESSION_HEADER = "mcp-session-id"
+_LEGACY_EXTRA = ("2024-11-05",)
+
+
+class Endpoint(Protocol):
+    """A gateway as the transport sees it."""
+
+    server: McpServer
+
+    @property
+    def supported_versions(self) -> tuple[str, ...]: ...
+
+    @property
+    def session_timeout(self) -> int | None: ...
+
+    async def authenticate(self, scope: Scope, headers: dict[str, str], body: bytes) -> Any:
+        """The caller (an opaque principal with a ``key`` attribute); raise HttpError to refuse."""
+        ...
+
+
+def _accepts(accept: str | None) -> tuple[bool, bool]:
+    """(JSON acceptable, SSE acceptable); a missing header accepts anything."""
+    if accept is None or not accept.strip():
+        return True, True
+    json_ok = sse_ok = False
+    for part in accept.lower().split(","):
+        media = part.split(";", 1)[0].strip()
+        if media in ("*/*", "application/*", "application/json"):
+            json_ok = True
+        if media in ("*/*", "text/*", "text/event-stream"):
+            sse_ok = True
+    return json_ok, sse_ok
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One authenticated POST on its way to the protocol layer."""
+
+    gateway_id: str
+    endpoint: Endpoint
+    scope: Scope
+    headers: dict[str, str]
+    body: bytes
+    principal: Any
+    use_sse: bool
+
+
+def _json_error(msg_id: Any, error: JsonRpcError) -> bytes:
+    return encode_error(msg_id, error.code, error.message, error.data)
+
+
+class McpTransport:
+    def __init__(self, resolve: Callable[[str], Endpoint | None], hosts: HostPolicy, max_body: int) -> None:
+        self._resolve = resolve
+        self._hosts = hosts
+        self._max_body = max_body
+        self.sessions = SessionManager()
+
+    async def __call__(self, scope: Scope, receive: Receive, send_: Send, gateway_id: str) -> None:
+        try:
+            await self._serve(scope, receive, send_, gateway_id)
+        except HttpError as err:
+            await send(send_, err.status, err.body, err.headers)
+        except ClientGone:
+            return
+
+    async def _serve(self, scope: Scope, receive: Receive, send_: Send, gateway_id: str) -> None:
+        endpoint = self._resolve(gateway_id)
+        if endpoint is None:
+            raise HttpError.json(404, {"message": f"Gateway {gateway_id} was not found"})
+        headers = headers_of(scope)
+        host = headers.get("host")
+        if not self._hosts.host_ok(host):
+            raise HttpError.text(421, "Invalid Host header")
+        if not self._hosts.origin_ok(headers.get("origin"), host):
+            raise HttpError.text(403, "Invalid Origin header")
+        method = scope["method"]
+        if method == "DELETE" and endpoint.session_timeout is not None and SESSION_HEADER in headers:
+            self.sessions.delete(headers[SESSION_HEADER])
+            await send(send_, 200)
+            return
+        if method != "POST":
+            allow = b"POST, DELETE" if endpoint.session_timeout is not None else b"POST"
+            raise HttpError(405, b"", [(b"allow", allow)])
+        ctype = headers.get("content-type")
+        if ctype is not None and not ctype.lower().startswith("application/json"):
+            raise HttpError.text(415, "Content-Type must be application/json")
+        json_ok, sse_ok = _accepts(headers.get("accept"))
+        if not (json_ok or sse_ok):
+            raise HttpError.text(406, "Not Acceptable: accept application/json or text/event-stream")
+        try:
+            body = await read_body(receive, self._max_body)
+        except BodyTooLarge:
+            raise HttpError.text(413, "Request body too large") from None
+        principal = await endpoint.authenticate(scope, headers, body)
+        call = _Call(gateway_id, endpoint, scope, headers, body, principal, use_sse=not json_ok)
+        await self._post(send_, call)
+
+    async def _post(self, send_: Send, call: _Call) -> None:
+        endpoint, headers, principal = call.endpoint, call.headers, call.principal
+        msg: Message | None = None
+        version_header = headers.get("mcp-protocol-version", "").strip() or None
+        is_modern = version_header is not None and version_header not in HANDSHAKE_VERSIONS + _LEGACY_EXTRA
+        extra: Headers = []
+        try:
+            msg = parse(call.body)
+            if msg.is_response or not msg.has_id:
+                await send(send_, 202)
+                return
+            if is_modern:
+                version = modern.check(msg, headers, call.scope["headers"], endpoint.supported_versions)
+            else:
+                version, extra = self._legacy(call, msg, version_header)
+            info = RequestInfo(
+                version=version,
+                modern=is_modern,
+                request_id=str(uuid.uuid4()),
+                jsonrpc_id=msg.id,
+                headers=headers,
+                principal=principal,
+                progress_token=(msg.params.get("_meta") or {}).get("progressToken")
+                if isinstance(msg.params.get("_meta"), dict)
+                else None,
+            )
+            status, payload = 200, await endpoint.server.handle(msg, info)
+        except JsonRpcError as error:
+            status = http_status(error, is_modern)
+            payload = _json_error(msg.id if msg is not None else None, error)
+        if call.use_sse:
+            frame = b"event: message\ndata: " + payload + b"\n\n"
+            await send(
+                send_, status, frame, [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), *extra]
+            )
+        else:
+            await send(send_, status, payload, [JSON_TYPE, *extra])
+
+    def _legacy(self, call: _Call, msg: Message, version_header: str | None) -> tuple[str, Headers]:
+        endpoint, headers, gateway_id = call.endpoint, call.headers, call.gateway_id
+        supported = endpoint.supported_versions
+        if version_header is not None and version_header not in supported and version_header != "2024-11-05":
+            raise JsonRpcError(INVALID_REQUEST, f"Unsupported protocol version: {version_header}", http_status=400)
+        timeout = endpoint.session_timeout
+        owner = getattr(call.principal, "key", "")
+        if msg.method == "initialize":
+            version = negotiate(msg.params.get("protocolVersion"), supported)
+            if timeout is None:
+                return version, []
+            session_id = self.sessions.create(gateway_id, owner, timeout)
+            return version, [(b"mcp-session-id", session_id.encode())]
+        if timeout is not None:
+            presented = headers.get(SESSION_HEADER)
+            if presented is None:
+                raise JsonRpcError(INVALID_REQUEST, "Bad Request: Missing session ID", http_status=400)
+            if not self.sessions.valid(presented, gateway_id, owner):
+                raise JsonRpcError(INVALID_REQUEST, "Session not found", http_status=404)
+        return version_header or DEFAULT_VERSION, []

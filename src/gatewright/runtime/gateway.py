@@ -1,0 +1,124 @@
+"""One live gateway: its configuration, inbound authorizer and catalog, and the tools/call pipeline.
+
+This is the MCP layer's backend (``mcp.server.Backend``): the protocol code asks it to list and call
+tools and never sees targets, stores or the control plane.
+
+The call pipeline: look the tool up, validate the arguments against its inputSchema, call the target,
+and turn any failure into an ``isError`` result. Failure details (upstream bodies, exception text) are
+shown only when the gateway's ``exceptionLevel`` is DEBUG, both in the text and in ``_meta.debug``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from gatewright import __version__
+from gatewright.auth.inbound.principal import ANONYMOUS
+from gatewright.catalog.catalog import Catalog, InvalidCursor
+from gatewright.catalog.validation import ArgumentError
+from gatewright.mcp.jsonrpc import INVALID_PARAMS, JsonRpcError
+from gatewright.mcp.server import McpServer, RequestInfo
+from gatewright.mcp.versions import SUPPORTED_VERSIONS
+from gatewright.targets.base import CallContext, TargetError, ToolResult
+
+log = logging.getLogger("gatewright.calls")
+JSON = dict[str, Any]
+GENERIC_ERROR = "An internal error occurred. Please retry later."
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    gateway_id: str
+    name: str
+    debug: bool
+    supported_versions: tuple[str, ...]
+    instructions: str | None
+    paginate: bool
+    session_timeout: int | None
+    authorizer_type: str
+
+    @classmethod
+    def from_doc(cls, gateway_id: str, doc: JSON) -> GatewayConfig:
+        mcp = (doc.get("protocolConfiguration") or {}).get("mcp") or {}
+        sessions = mcp.get("sessionConfiguration")
+        return cls(
+            gateway_id=gateway_id,
+            name=doc["name"],
+            debug=doc.get("exceptionLevel") == "DEBUG",
+            supported_versions=tuple(mcp.get("supportedVersions") or SUPPORTED_VERSIONS),
+            instructions=mcp.get("instructions"),
+            paginate=not mcp.get("disableMcpListToolsPagination", False),
+            session_timeout=(sessions or {}).get("sessionTimeoutInSeconds", 3600) if sessions is not None else None,
+            authorizer_type=doc.get("authorizerType", "NONE"),
+        )
+
+
+def _failure(message: str, detail: str | None, debug: bool) -> ToolResult:
+    if not debug:
+        return ToolResult.text(message, is_error=True)
+    text = f"{message} {detail}" if detail else message
+    result = ToolResult.text(text, is_error=True)
+    result.meta = {"debug": {"type": "text", "text": text}}
+    return result
+
+
+class GatewayRuntime:
+    server_name = "gatewright"
+    server_version = __version__
+
+    def __init__(self, config: GatewayConfig, catalog: Catalog, authorizer: Any = None) -> None:
+        self.config = config
+        self.catalog = catalog
+        self.authorizer = authorizer
+        self.server = McpServer(self)
+
+    async def authenticate(self, scope: Any, headers: dict[str, str], body: bytes) -> Any:
+        if self.authorizer is None:
+            return ANONYMOUS
+        return await self.authorizer.authenticate(scope, headers, body)
+
+    @property
+    def supported_versions(self) -> tuple[str, ...]:
+        return self.config.supported_versions
+
+    @property
+    def instructions(self) -> str | None:
+        return self.config.instructions
+
+    @property
+    def session_timeout(self) -> int | None:
+        return self.config.session_timeout
+
+    def list_tools(self, cursor: Any, info: RequestInfo) -> tuple[bytes, str | None]:
+        try:
+            return self.catalog.page(cursor)
+        except InvalidCursor as exc:
+            raise JsonRpcError(INVALID_PARAMS, str(exc)) from None
+
+    async def call_tool(self, name: str, arguments: JSON, info: RequestInfo) -> JSON:
+        entry = self.catalog.lookup(name)
+        if entry is None:
+            raise JsonRpcError(INVALID_PARAMS, f"Unknown tool: {name}")
+        try:
+            entry.validator(arguments)
+        except ArgumentError as exc:
+            return ToolResult.text(str(exc), is_error=True).to_mcp()
+        ctx = CallContext(
+            gateway_id=self.config.gateway_id,
+            target_id=entry.target_id,
+            tool_name=name,
+            request_id=info.request_id,
+            jsonrpc_id=info.jsonrpc_id,
+            debug=self.config.debug,
+            headers=info.headers,
+        )
+        try:
+            result = await entry.target.call_tool(entry.tool.name, arguments, ctx)
+        except TargetError as exc:
+            result = _failure(exc.message or GENERIC_ERROR, exc.detail, self.config.debug)
+        except Exception as exc:  # a bug in a target must not take the endpoint down
+            log.exception("tool %s of gateway %s failed", name, self.config.gateway_id)
+            result = _failure(GENERIC_ERROR, f"{type(exc).__name__}: {exc}", self.config.debug)
+        return result.to_mcp()

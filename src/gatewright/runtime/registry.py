@@ -1,0 +1,153 @@
+"""Live gateways, loaded from the store and kept in step with it through the change feed.
+
+A target is served when its built artifact exists (blob ``target:<id>``) and the target is not being
+deleted; while an update is in progress, or after it failed, the last good build keeps serving. Loaded
+targets are reused across reloads while their build generation is unchanged, so a change to one target
+does not rebuild the others.
+
+Every process polls the change feed (``GATEWRIGHT_CHANGE_POLL_SECONDS``); in the process that made a
+change, :meth:`Registry.refresh` is awaited right away, so its own callers never see stale tools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from gatewright.catalog.catalog import Catalog, TargetTools
+from gatewright.control.common import GATEWAY, TARGET
+from gatewright.control.jobs import target_blob_key
+from gatewright.runtime.gateway import GatewayConfig, GatewayRuntime
+from gatewright.settings import Settings
+from gatewright.store import Store
+from gatewright.targets.base import Target, TargetEnv, artifact_from_json
+from gatewright.targets.registry import TargetKinds, target_config
+
+log = logging.getLogger("gatewright.runtime")
+
+
+@dataclass
+class _Loaded:
+    generation: int
+    target: Target
+    group: TargetTools
+
+
+class Registry:
+    def __init__(
+        self, settings: Settings, store: Store, kinds: TargetKinds, env: TargetEnv, authorizers: Any = None
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._kinds = kinds
+        self._env = env
+        self._authorizers = authorizers
+        self._gateways: dict[str, GatewayRuntime] = {}
+        self._targets: dict[str, _Loaded] = {}
+        # target id -> gateway id, for the targets in _targets
+        self._owner: dict[str, str] = {}
+        self._seq = 0
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.ready = False
+
+    def get(self, gateway_id: str) -> GatewayRuntime | None:
+        return self._gateways.get(gateway_id)
+
+    async def start(self) -> None:
+        _, self._seq = await self._store.changes_since(0)
+        for record in await self._store.list_records(GATEWAY, "", limit=1_000_000):
+            await self._reload(record.id)
+        self.ready = True
+        self._task = asyncio.get_running_loop().create_task(self._follow())
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for loaded in self._targets.values():
+            await loaded.target.aclose()
+        self._targets.clear()
+        self._gateways.clear()
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    async def _follow(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._settings.change_poll_seconds)
+            self._wake.clear()
+            try:
+                await self.refresh()
+            except Exception:  # keep following: a store hiccup must not freeze configuration forever
+                log.exception("refreshing configuration failed")
+
+    async def refresh(self) -> None:
+        """Apply every change written since the last refresh."""
+        async with self._lock:
+            changes, seq = await self._store.changes_since(self._seq)
+            self._seq = seq
+            gateways = {c.id if c.kind == GATEWAY else c.parent for c in changes if c.kind in (GATEWAY, TARGET)}
+            for gateway_id in gateways:
+                await self._reload(gateway_id)
+
+    async def _reload(self, gateway_id: str) -> None:
+        record = await self._store.get(GATEWAY, gateway_id)
+        if record is None or record.doc["status"] == "DELETING":
+            self._gateways.pop(gateway_id, None)
+            for target_id in [t for t, owner in self._owner.items() if owner == gateway_id]:
+                await self._unload(target_id)
+            return
+        config = GatewayConfig.from_doc(gateway_id, record.doc)
+        groups = []
+        for target in await self._store.list_records(TARGET, gateway_id, limit=1_000_000):
+            if target.doc["status"] == "DELETING":
+                await self._unload(target.id)
+                continue
+            loaded = await self._load_target(gateway_id, target.id)
+            if loaded is not None:
+                groups.append(loaded.group)
+        live = {g.target_id for g in groups}
+        gone = [t for t, owner in self._owner.items() if owner == gateway_id and t not in live]
+        for target_id in gone:
+            await self._unload(target_id)
+        page_size = self._settings.tools_page_size if config.paginate else None
+        authorizer = self._authorizers.for_gateway(config, record.doc) if self._authorizers else None
+        self._gateways[gateway_id] = GatewayRuntime(config, Catalog(groups, page_size=page_size), authorizer)
+
+    async def _load_target(self, gateway_id: str, target_id: str) -> _Loaded | None:
+        blob = await self._store.get_blob(target_blob_key(target_id))
+        if blob is None:
+            await self._unload(target_id)
+            return None
+        built = orjson.loads(blob)
+        current = self._targets.get(target_id)
+        if current is not None and current.generation == built["generation"]:
+            return current
+        doc = built["doc"]
+        kind = self._kinds.kind_of(doc["targetConfiguration"])
+        config = target_config(target_id, gateway_id, doc, kind)
+        artifact = artifact_from_json(built["artifact"])
+        target = kind.load(config, artifact, self._env)
+        loaded = _Loaded(
+            built["generation"], target, TargetTools(target_id, doc["name"], target, list(target.list_tools()))
+        )
+        if current is not None:
+            await current.target.aclose()
+        self._targets[target_id] = loaded
+        self._owner[target_id] = gateway_id
+        return loaded
+
+    async def _unload(self, target_id: str) -> None:
+        loaded = self._targets.pop(target_id, None)
+        self._owner.pop(target_id, None)
+        if loaded is not None:
+            await loaded.target.aclose()

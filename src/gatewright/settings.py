@@ -1,0 +1,125 @@
+"""Process settings: flags override ``GATEWRIGHT_*`` environment variables, which override defaults.
+
+Secrets are held as :class:`Secret` so that ``repr`` and logs never show them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PREFIX = "GATEWRIGHT_"
+
+
+class Secret:
+    """A string that does not print itself."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("data")
+    # The URL clients use to reach this process; derived from host and port when empty.
+    public_url: str = ""
+    # Where state lives: empty means SQLite in the data folder; or postgresql://user@host:port/db
+    database_url: str = ""
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    admin_access_key_id: str = ""
+    admin_secret_access_key: Secret = field(default_factory=lambda: Secret(""))
+    log_level: str = "INFO"
+    # tools/list page size when the gateway does not disable pagination.
+    tools_page_size: int = 100
+    # Largest accepted MCP request body (AgentCore's payload quota is 6 MB).
+    max_body_bytes: int = 6 * 1024 * 1024
+    allowed_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    upstream_timeout_seconds: float = 30.0
+    upstream_connect_timeout_seconds: float = 5.0
+    upstream_max_connections: int = 256
+    upstream_max_response_bytes: int = 6 * 1024 * 1024
+    # How often a process looks for configuration written by other processes sharing the store.
+    change_poll_seconds: float = 1.0
+    # Largest OpenAPI or Smithy document read for a target.
+    max_spec_bytes: int = 50 * 1024 * 1024
+    session_idle_seconds: int = 3600
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("0.0.0.0", "::", ""):  # noqa: S104 - only used to build a URL
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "gatewright.db"
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``) and explicit overrides (flags)."""
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = source.get(PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values.get("admin_secret_access_key"), str):
+            values["admin_secret_access_key"] = Secret(values["admin_secret_access_key"])
+        if isinstance(values.get("data_dir"), str):
+            values["data_dir"] = Path(values["data_dir"])
+        return replace(cls(), **values)
+
+
+def _convert(name: str, annotation: Any, raw: str) -> Any:
+    kind = str(annotation)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw)
+        if kind == "Secret":
+            return Secret(raw)
+        if kind.startswith("tuple"):
+            return _csv(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{PREFIX}{name.upper()}: cannot read {raw!r}: {exc}") from None
+    return raw
