@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from gatewright.control.common import GATEWAY, TARGET
+from gatewright.resources import GATEWAY, TARGET, report_blob_key, target_blob_key
 from gatewright.store import NotFound, Store
 from gatewright.store.base import VersionConflict
 from gatewright.targets.base import BuildError, TargetEnv, artifact_to_json
@@ -31,14 +31,6 @@ JSON = dict[str, Any]
 MAX_REASONS = 100
 _FAILED = {"CREATE": "FAILED", "UPDATE": "UPDATE_UNSUCCESSFUL", "SYNCHRONIZE": "SYNCHRONIZE_UNSUCCESSFUL"}
 _RESUME = {"CREATING": "CREATE", "UPDATING": "UPDATE", "SYNCHRONIZING": "SYNCHRONIZE"}
-
-
-def target_blob_key(target_id: str) -> str:
-    return f"target:{target_id}"
-
-
-def report_blob_key(target_id: str) -> str:
-    return f"report:{target_id}"
 
 
 class Jobs:

@@ -20,8 +20,7 @@ from typing import Any
 import orjson
 
 from gatewright.catalog.catalog import Catalog, TargetTools
-from gatewright.control.common import GATEWAY, TARGET
-from gatewright.control.jobs import target_blob_key
+from gatewright.resources import GATEWAY, TARGET, target_blob_key
 from gatewright.runtime.gateway import GatewayConfig, GatewayRuntime
 from gatewright.settings import Settings
 from gatewright.store import Store
