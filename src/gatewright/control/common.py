@@ -13,7 +13,6 @@ import orjson
 
 from gatewright.control.ids import Naming
 from gatewright.errors import ConflictError, NotFoundError, ValidationError
-from gatewright.resources import GATEWAY, TARGET
 from gatewright.settings import Settings
 from gatewright.store import Record, Store
 from gatewright.store.base import VersionConflict

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from gatewright.control.common import (
-    GATEWAY,
-    TARGET,
     ControlContext,
     encode_token,
     get_or_404,
@@ -17,6 +15,7 @@ from gatewright.control.common import (
 from gatewright.control.gateway_rules import check_gateway
 from gatewright.control.ids import new_gateway_id
 from gatewright.errors import ConflictError, ValidationError
+from gatewright.resources import GATEWAY, TARGET
 from gatewright.store import AlreadyExists, Record
 
 JSON = dict[str, Any]

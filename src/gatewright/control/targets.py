@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from gatewright.control.common import (
-    GATEWAY,
-    TARGET,
     ControlContext,
     get_or_404,
     idempotent,
@@ -15,6 +13,7 @@ from gatewright.control.common import (
 )
 from gatewright.control.ids import new_target_id, new_target_name
 from gatewright.errors import ConflictError, NotFoundError, ValidationError
+from gatewright.resources import GATEWAY, TARGET
 from gatewright.store import AlreadyExists, Record
 
 JSON = dict[str, Any]
