@@ -47,7 +47,7 @@ def test_sdk_client_lists_and_calls(
     openapi_target(control, gateway["gatewayId"], "pets", petstore(upstream.url))
 
     async def run(mode: str) -> tuple[list[str], Any]:
-        async with Client(streamable_http_client(gateway["gatewayUrl"]), mode=mode) as client:  # type: ignore[arg-type]
+        async with Client(streamable_http_client(gateway["gatewayUrl"]), mode=mode) as client:
             tools = await client.list_tools()
             result = await client.call_tool("pets___GetPet", {"petId": "2"})
             return [t.name for t in tools.tools], result
