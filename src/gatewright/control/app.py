@@ -7,9 +7,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
+
 from gatewright.auth.sigv4 import SignatureError, verify
 from gatewright.control import gateways, targets
 from gatewright.control.common import ControlContext
+from gatewright.control.extensions import Extension, extension_params, match_extension
 from gatewright.control.wire import build_routes, match, parse_request, render_error, render_output
 from gatewright.errors import AccessDeniedError, GatewrightError, InternalError, ValidationError
 from gatewright.web.asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, headers_of, read_body, send
@@ -38,12 +41,18 @@ HANDLERS: dict[str, Handler] = {
 class ControlPlane:
     """ASGI app for every AgentCore control-plane operation this gateway implements."""
 
-    def __init__(self, ctx: ControlContext, extra_handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ControlContext,
+        extra_handlers: dict[str, Handler] | None = None,
+        extensions: list[Extension] | None = None,
+    ) -> None:
         self._ctx = ctx
         self._handlers = dict(HANDLERS)
         if extra_handlers:
             self._handlers.update(extra_handlers)
         self._routes = build_routes(list(self._handlers))
+        self._extensions = list(extensions or [])
 
     def _lookup_secret(self, access_key_id: str) -> str | None:
         settings = self._ctx.settings
@@ -85,18 +94,27 @@ class ControlPlane:
             )
         except SignatureError as exc:
             raise AccessDeniedError(str(exc)) from None
+        extension = match_extension(self._extensions, scope["method"], scope["path"])
+        if extension is not None:
+            ext, labels = extension
+            result = await self._run(ext.name, ext.handler, extension_params(labels, query, body), ext.method)
+            return ext.status, orjson.dumps(result)
         found = match(self._routes, scope["method"], scope["path"])
         if found is None:
             raise ValidationError(f"Unknown operation {scope['method']} {scope['path']}", reason="CannotParse")
         op, labels = found
         params = parse_request(op, labels, query, headers, body)
+        result = await self._run(op.name, self._handlers[op.name], params, op.http["method"])
+        return render_output(op, result)
+
+    async def _run(self, name: str, handler: Handler, params: JSON, method: str) -> JSON:
         try:
-            result = await self._handlers[op.name](self._ctx, params)
-            if op.http["method"] != "GET":
-                await self._ctx.on_change()
+            result = await handler(self._ctx, params)
         except GatewrightError:
             raise
         except Exception:
-            log.exception("%s failed", op.name)
+            log.exception("%s failed", name)
             raise InternalError("The request failed because of an internal error; see the server log") from None
-        return render_output(op, result)
+        if method != "GET":
+            await self._ctx.on_change()
+        return result
