@@ -12,13 +12,18 @@ Rules every implementation keeps (``tests/contract/test_store.py`` checks them):
   wrote in between, so concurrent read-modify-write cycles never lose an update;
 * ``list`` is ordered by id and pages with ``after`` (the last id of the previous page);
 * blobs are opaque bytes keyed by a string (compiled tool catalogs, signing keys);
-* ``changes_since(seq)`` returns the changes after ``seq`` in order, and the newest sequence number.
+* ``changes_since(seq)`` returns the changes after ``seq`` in order, and the newest sequence number; a
+  follower that passes back the number it got never misses a change, even while several writers commit;
+* ``put_idempotency`` remembers the first response for a (scope, token) and returns False for any later or
+  concurrent use; tokens are forgotten after ``idempotency_retention`` (24 hours) and may then be reused;
+* migrations run once: opening a store again, or from several processes at once, is safe, and every store
+  object on one database sees the writes of the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -59,6 +64,8 @@ class Change:
 
 
 class Store(Protocol):
+    idempotency_retention: timedelta
+
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...

@@ -3,7 +3,8 @@
 Needs the ``postgres`` extra (``psycopg`` 3 with its pool). Transactions run at READ COMMITTED on a pooled
 connection: a concurrent ``UPDATE`` of the same row waits for the other transaction and re-checks its
 ``version = ?`` condition, so a concurrent write becomes :class:`VersionConflict` instead of a lost update.
-Migrations hold an advisory lock, so processes starting together migrate once.
+Migrations hold an advisory lock, so processes starting together migrate once; appending to the change feed
+holds another until commit, so changes become visible in sequence order and a follower never skips one.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class _PgTx:
 class PostgresStore(SqlStore):
     dialect = POSTGRES
     migration_lock_sql = "SELECT pg_advisory_xact_lock(7318001)"
+    # Sequence numbers are handed out at INSERT but become visible at COMMIT, possibly out of order; holding
+    # this lock from the INSERT to the COMMIT makes commit order the sequence order (see SqlStore).
+    change_lock_sql = "SELECT pg_advisory_xact_lock(7318002)"
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
         if psycopg is None:

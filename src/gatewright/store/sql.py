@@ -67,6 +67,11 @@ class SqlStore(abc.ABC):
     dialect: Dialect
     # Taken at the start of the migration transaction so that concurrent starts migrate once.
     migration_lock_sql = ""
+    # Taken before a change is appended and held until commit, so that change sequence numbers become
+    # visible in order: a follower that has seen change N never later finds a change below N committed.
+    change_lock_sql = ""
+    # How long a clientToken is remembered (AWS keeps them for hours); a field, so tests can shorten it.
+    idempotency_retention = IDEMPOTENCY_RETENTION
 
     @abc.abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
@@ -174,27 +179,28 @@ class SqlStore(abc.ABC):
             rows = await tx.fetchall(
                 "SELECT seq, kind, id, parent FROM changes WHERE seq > ? ORDER BY seq LIMIT 10000", (seq,)
             )
-            if not rows:
-                top = await tx.fetchall("SELECT COALESCE(MAX(seq), 0) FROM changes")
-                return [], max(seq, int(top[0][0]))
+        # No second query for the newest number: under READ COMMITTED it would see changes committed after
+        # the first one and hand out a number past changes this follower never received.
+        if not rows:
+            return [], seq
         changes = [Change(int(r[0]), r[1], r[2], r[3]) for r in rows]
         return changes, changes[-1].seq
 
     async def put_idempotency(self, scope: str, token: str, request_hash: str, response: bytes) -> bool:
-        cutoff = (_now() - IDEMPOTENCY_RETENTION).isoformat()
+        now = _now()
+        cutoff = (now - self.idempotency_retention).isoformat()
         async with self.transaction() as tx:
             await tx.execute("DELETE FROM idempotency WHERE created_at < ?", (cutoff,))
-            rows = await tx.fetchall("SELECT 1 FROM idempotency WHERE scope = ? AND token = ?", (scope, token))
-            if rows:
-                return False
-            await tx.execute(
-                "INSERT INTO idempotency (scope, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
-                (scope, token, request_hash, response, _now().isoformat()),
+            # ON CONFLICT: a concurrent writer of the same token (another process) makes this a no-op, not an error.
+            count = await tx.execute(
+                "INSERT INTO idempotency (scope, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (scope, token) DO NOTHING",
+                (scope, token, request_hash, response, now.isoformat()),
             )
-        return True
+        return count == 1
 
     async def get_idempotency(self, scope: str, token: str) -> tuple[str, bytes] | None:
-        cutoff = (_now() - IDEMPOTENCY_RETENTION).isoformat()
+        cutoff = (_now() - self.idempotency_retention).isoformat()
         async with self.transaction() as tx:
             rows = await tx.fetchall(
                 "SELECT request_hash, response FROM idempotency WHERE scope = ? AND token = ? AND created_at >= ?",
@@ -203,4 +209,7 @@ class SqlStore(abc.ABC):
         return (rows[0][0], bytes(rows[0][1])) if rows else None
 
     async def _changed(self, tx: Tx, kind: str, id: str, parent: str) -> None:
+        """Append to the change feed: always the last statement of a write, so the lock is held briefly."""
+        if self.change_lock_sql:
+            await tx.fetchall(self.change_lock_sql)
         await tx.execute("INSERT INTO changes (kind, id, parent) VALUES (?, ?, ?)", (kind, id, parent))
