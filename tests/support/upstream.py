@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,33 @@ async def _fail(request: web.Request) -> web.Response:
     return web.Response(text="secret stack trace", status=500)
 
 
+def serve_app(app: web.Application, port: int, name: str) -> Callable[[], None]:
+    """Serve an aiohttp app on 127.0.0.1:port in a background thread; returns a function that stops it."""
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app, access_log=None)
+    ready = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True, name=name)
+    thread.start()
+    if not ready.wait(10):
+        raise TimeoutError(f"{name} did not start listening within 10s")
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+    return stop
+
+
 def start_upstream() -> tuple[Upstream, Any]:
     """Start the upstream; returns it and a stop function."""
     port = free_port()
@@ -93,25 +121,4 @@ def start_upstream() -> tuple[Upstream, Any]:
             web.get("/fail", _fail),
         ]
     )
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, access_log=None)
-    ready = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True, name="test-upstream")
-    thread.start()
-    ready.wait(10)
-
-    def stop() -> None:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-    return upstream, stop
+    return upstream, serve_app(app, port, "test-upstream")
