@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,17 +67,31 @@ def _request_hash(params: JSON) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+# (scope, token) -> lock: a retry that arrives while the first request is still running waits for it and
+# replays its answer instead of creating a second resource. Per process: requests with one token that reach
+# two processes sharing PostgreSQL at the same moment can still both create.
+_TOKEN_LOCKS: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _token_lock(scope: str, token: str) -> asyncio.Lock:
+    lock = _TOKEN_LOCKS.get((scope, token))
+    if lock is None:
+        lock = _TOKEN_LOCKS[(scope, token)] = asyncio.Lock()
+    return lock
+
+
 async def idempotent(ctx: ControlContext, scope: str, params: JSON, create: Callable[[], Awaitable[JSON]]) -> JSON:
     """Run ``create`` once per clientToken; a retry with other parameters is a ValidationException."""
     token = params.get("clientToken")
     if not token:
         return await create()
     digest = _request_hash(params)
-    seen = await ctx.store.get_idempotency(scope, token)
-    if seen is None:
-        result = await create()
-        await ctx.store.put_idempotency(scope, token, digest, orjson.dumps(result))
-        return result
+    async with _token_lock(scope, token):
+        seen = await ctx.store.get_idempotency(scope, token)
+        if seen is None:
+            result = await create()
+            await ctx.store.put_idempotency(scope, token, digest, orjson.dumps(result))
+            return result
     if seen[0] != digest:
         raise ValidationError(
             "The clientToken was already used with different parameters",

@@ -16,6 +16,9 @@ _NOT_YET = {
     "policyEngineConfiguration": "policy engines are not supported yet",
     "kmsKeyArn": "customer-managed KMS keys are not supported: secrets are encrypted with the gateway's own key",
     "domainOverride": "custom domains are not supported yet: set GATEWRIGHT_PUBLIC_URL instead",
+    # UpdateGateway only: accepted by the model but not stored, so refused rather than silently dropped.
+    "wafConfiguration": "web application firewalls are not supported yet",
+    "customTransformConfiguration": "custom transforms are deprecated and not supported",
 }
 
 

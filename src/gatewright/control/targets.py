@@ -123,10 +123,12 @@ async def update_target(ctx: ControlContext, params: JSON) -> JSON:
     record = await _target(ctx, params)
     if record.doc["status"] == "DELETING":
         raise ConflictError(f"Target {record.id} is being deleted")
-    if params["name"] != record.name:
-        other = await ctx.store.get_by_name(TARGET, gateway.id, params["name"])
+    # name is optional on UpdateGatewayTarget (unlike UpdateGateway): absent means "keep it".
+    name = params.get("name") or record.name
+    if name != record.name:
+        other = await ctx.store.get_by_name(TARGET, gateway.id, name)
         if other is not None:
-            raise ConflictError(f"A target named {params['name']} already exists in gateway {gateway.id}")
+            raise ConflictError(f"A target named {name} already exists in gateway {gateway.id}")
         raise ValidationError.for_field("name", "A target cannot be renamed: name must be the current name")
     ctx.kinds.check_target(params, gateway.doc)
     generation = int(record.doc.get("generation", 1)) + 1

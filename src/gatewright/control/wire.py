@@ -83,6 +83,29 @@ def _coerce(value: str, shape: Shape, name: str) -> Any:
     return value
 
 
+def _model_names(value: Any, shape: Shape) -> Any:
+    """Body members under their model names: a few members have another name on the wire
+    (``domainOverride.defaultDomain`` is ``default``)."""
+    if getattr(shape, "is_document_type", False):
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        names = {
+            m.serialization.get("name", n): n for n, m in shape.members.items() if "location" not in m.serialization
+        }
+        out = {}
+        for key, item in value.items():
+            name = names.get(key, key)
+            member = shape.members.get(name)
+            out[name] = item if member is None else _model_names(item, member)
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [_model_names(v, shape.member) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _model_names(v, shape.value) for k, v in value.items()}
+    return value
+
+
 def parse_request(
     op: OperationModel, labels: dict[str, str], query: str, headers: dict[str, str], body: bytes
 ) -> dict[str, Any]:
@@ -98,7 +121,7 @@ def parse_request(
             raise ValidationError("The request body is not valid JSON", reason="CannotParse") from None
         if not isinstance(payload, dict):
             raise ValidationError("The request body must be a JSON object", reason="CannotParse")
-        params.update(payload)
+        params.update(_model_names(payload, shape))
     pairs = parse_qsl(query, keep_blank_values=True)
     for name, member in shape.members.items():
         location = member.serialization.get("location")
@@ -135,7 +158,7 @@ def _shape_output(value: Any, shape: Shape) -> Any:
         out = {}
         for name, member in shape.members.items():
             if name in value and value[name] is not None and "location" not in member.serialization:
-                out[name] = _shape_output(value[name], member)
+                out[member.serialization.get("name", name)] = _shape_output(value[name], member)
         return out
     if kind == "list":
         return [_shape_output(v, shape.member) for v in value]
