@@ -54,3 +54,36 @@ def ensure_admin_credentials(settings: Settings) -> Settings:
     return replace(
         settings, admin_access_key_id=creds["accessKeyId"], admin_secret_access_key=Secret(creds["secretAccessKey"])
     )
+
+
+async def rotate_master_key(settings: Settings) -> dict[str, int]:
+    """Add a new master key and re-encrypt every stored secret with it; returns counts per kind.
+
+    Safe while gatewright runs: running processes re-read the key file when they meet a secret encrypted
+    with a key they do not know yet, and older keys stay in the file for decryption.
+    """
+    from gatewright.auth.inbound.iam import IamKeys
+    from gatewright.auth.issuer.keys import IssuerKeys
+    from gatewright.resources import API_KEY_PROVIDER, OAUTH2_PROVIDER
+    from gatewright.secrets import SecretBox, add_master_key
+    from gatewright.store import open_store
+
+    add_master_key(settings)
+    box = SecretBox(settings)
+    store = open_store(settings)
+    await store.open()
+    counts: dict[str, int] = {}
+    try:
+        for kind, field in ((API_KEY_PROVIDER, "apiKey"), (OAUTH2_PROVIDER, "clientSecret")):
+            records = await store.list_records(kind, "", limit=1_000_000)
+            for record in records:
+                if record.doc.get(field):
+                    await store.update(
+                        kind, record.id, record.doc | {field: box.reencrypt(record.doc[field])}, record.version
+                    )
+            counts[kind] = len(records)
+        counts["signing_key"] = await IssuerKeys(store, box, settings.issuer_token_seconds).reencrypt()
+        counts["iam_key"] = await IamKeys(store, box, settings).reencrypt()
+    finally:
+        await store.close()
+    return counts

@@ -1,6 +1,7 @@
 """The composition root: the only module that wires every layer together.
 
-One process, one port: the control plane, every gateway's MCP endpoint and the health checks.
+One process, one port: the control plane, every gateway's MCP endpoint, the built-in OAuth issuer, the
+OAuth protected-resource metadata and the health checks.
 """
 
 from __future__ import annotations
@@ -8,24 +9,47 @@ from __future__ import annotations
 import logging
 import re
 
+import orjson
+
 from gatewright.admin import ensure_admin_credentials
+from gatewright.auth.inbound.authorizers import PRM_PATH, Authorizers
+from gatewright.auth.inbound.iam import IamKeys
+from gatewright.auth.issuer.clients import Clients
+from gatewright.auth.issuer.keys import IssuerKeys
+from gatewright.auth.issuer.server import JWKS_PATH, OAUTH_PATH, OIDC_PATH, TOKEN_PATH, IssuerServer
+from gatewright.auth.outbound.resolver import CredentialResolver
+from gatewright.control import identities
 from gatewright.control.app import ControlPlane
 from gatewright.control.common import ControlContext
+from gatewright.control.iam_keys import iam_key_extensions
 from gatewright.control.ids import MCP_PATH_PREFIX, Naming
 from gatewright.control.jobs import Jobs
+from gatewright.control.oauth import oauth_extensions
 from gatewright.mcp.transport import McpTransport
+from gatewright.resources import GATEWAY
 from gatewright.runtime.registry import Registry
+from gatewright.secrets import SecretBox
 from gatewright.settings import Settings
 from gatewright.store import Store, open_store
 from gatewright.targets.base import TargetEnv
 from gatewright.targets.openapi import OpenApiKind
 from gatewright.targets.registry import TargetKinds
 from gatewright.upstream.http import HttpClient
-from gatewright.web.asgi import Receive, Scope, Send, send, send_text
+from gatewright.web.asgi import JSON_TYPE, HttpError, Receive, Scope, Send, send, send_text
 from gatewright.web.hosts import HostPolicy
 
 log = logging.getLogger("gatewright")
 _MCP_PATH = re.compile(r"^" + re.escape(MCP_PATH_PREFIX) + r"([^/]+)/mcp/?$")
+_GATEWAY_PRM = re.compile(
+    r"^(?:"
+    + re.escape(PRM_PATH + MCP_PATH_PREFIX)
+    + r"([^/]+)/mcp|"
+    + re.escape(MCP_PATH_PREFIX)
+    + r"([^/]+)"
+    + re.escape(PRM_PATH)
+    + r")/?$"
+)
+_ISSUER_PATHS = frozenset({TOKEN_PATH, JWKS_PATH, OIDC_PATH, OAUTH_PATH})
 
 
 def target_kinds() -> TargetKinds:
@@ -36,8 +60,9 @@ class GatewrightApp:
     """The ASGI application (with lifespan) for one gatewright process."""
 
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
-        self.settings = ensure_admin_credentials(settings)
-        self.store = store if store is not None else open_store(self.settings)
+        self.settings = settings = ensure_admin_credentials(settings)
+        self.store = store if store is not None else open_store(settings)
+        self.secrets = SecretBox(settings)
         self.http = HttpClient(
             timeout=settings.upstream_timeout_seconds,
             connect_timeout=settings.upstream_connect_timeout_seconds,
@@ -45,20 +70,44 @@ class GatewrightApp:
             max_response_bytes=settings.upstream_max_response_bytes,
         )
         self.kinds = target_kinds()
-        self.env = TargetEnv(settings=self.settings, http=self.http)
-        self.registry = Registry(self.settings, self.store, self.kinds, self.env)
-        self.jobs = Jobs(self.store, self.kinds, self.env, on_change=self.registry.refresh)
-        naming = Naming(self.settings.region, self.settings.account_id, self.settings.base_url)
-        self.control = ControlPlane(
-            ControlContext(self.settings, self.store, naming, self.jobs, self.kinds, on_change=self.registry.refresh)
+        self.credentials = CredentialResolver(self.store, self.secrets, self.http, settings)
+        self.env = TargetEnv(settings=settings, http=self.http, credentials=self.credentials)
+        self.iam_keys = IamKeys(self.store, self.secrets, settings)
+        self.authorizers = Authorizers(
+            self.http, self.iam_keys, base_url=settings.base_url, leeway=settings.jwt_leeway_seconds
         )
-        hosts = HostPolicy.from_settings(self.settings)
+        self.registry = Registry(settings, self.store, self.kinds, self.env, self.authorizers)
+        self.jobs = Jobs(
+            self.store,
+            self.kinds,
+            self.env,
+            on_change=self.registry.refresh,
+            check_gateway=self.authorizers.check_discovery,
+        )
+        self.naming = Naming(settings.region, settings.account_id, settings.base_url)
+        issuer_keys = IssuerKeys(self.store, self.secrets, settings.issuer_token_seconds)
+        self.issuer = IssuerServer(settings.base_url, issuer_keys, Clients(self.store), settings.issuer_token_seconds)
+        context = ControlContext(
+            settings,
+            self.store,
+            self.naming,
+            self.jobs,
+            self.kinds,
+            on_change=self.registry.refresh,
+            secrets=self.secrets,
+        )
+        extensions = [
+            *oauth_extensions(self.issuer, Clients(self.store), issuer_keys),
+            *iam_key_extensions(self.iam_keys),
+        ]
+        self.control = ControlPlane(context, extra_handlers=identities.HANDLERS, extensions=extensions)
+        hosts = HostPolicy.from_settings(settings)
         if hosts.hosts is None:
             log.warning(
                 "listening on all interfaces without GATEWRIGHT_PUBLIC_URL or GATEWRIGHT_ALLOWED_HOSTS: "
                 "any Host header is accepted"
             )
-        self.mcp = McpTransport(self.registry.get, hosts, self.settings.max_body_bytes)
+        self.mcp = McpTransport(self.registry.get, hosts, settings.max_body_bytes)
         self.started = False
 
     async def startup(self) -> None:
@@ -77,18 +126,52 @@ class GatewrightApp:
     async def __call__(self, scope: Scope, receive: Receive, send_: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            path: str = scope["path"]
-            found = _MCP_PATH.match(path) if path.startswith(MCP_PATH_PREFIX) else None
-            if found is not None:
-                await self.mcp(scope, receive, send_, found[1])
-            elif path == "/healthz":
-                await send_text(send_, 200, "ok")
-            elif path == "/readyz":
-                await self._ready(send_)
-            else:
-                await self.control(scope, receive, send_)
+            try:
+                await self._http(scope, receive, send_)
+            except HttpError as err:
+                await send(send_, err.status, err.body, err.headers)
         elif kind == "lifespan":
             await self._lifespan(receive, send_)
+
+    async def _http(self, scope: Scope, receive: Receive, send_: Send) -> None:
+        path: str = scope["path"]
+        found = _MCP_PATH.match(path) if path.startswith(MCP_PATH_PREFIX) else None
+        if found is not None:
+            await self.mcp(scope, receive, send_, found[1])
+        elif path in _ISSUER_PATHS:
+            await self.issuer(scope, receive, send_)
+        elif path.startswith(PRM_PATH) or (path.startswith(MCP_PATH_PREFIX) and path.endswith(PRM_PATH)):
+            await self._protected_resource(path, send_)
+        elif path == "/healthz":
+            await send_text(send_, 200, "ok")
+        elif path == "/readyz":
+            await self._ready(send_)
+        else:
+            await self.control(scope, receive, send_)
+
+    async def _protected_resource(self, path: str, send_: Send) -> None:
+        """OAuth protected-resource metadata (RFC 9728) of a CUSTOM_JWT gateway, or of the whole server."""
+        found = _GATEWAY_PRM.match(path)
+        if found is None:
+            if path.rstrip("/") != PRM_PATH:
+                raise HttpError.json(404, {"message": "not found"})
+            body = {
+                "resource": self.settings.base_url,
+                "authorization_servers": [self.issuer.issuer],
+                "bearer_methods_supported": ["header"],
+            }
+        else:
+            gateway_id = found[1] or found[2]
+            record = await self.store.get(GATEWAY, gateway_id)
+            metadata = (
+                await self.authorizers.protected_resource(self.naming.gateway_url(gateway_id), record.doc)
+                if record is not None
+                else None
+            )
+            if metadata is None:
+                raise HttpError.json(404, {"message": f"gateway {gateway_id} has no OAuth protected-resource metadata"})
+            body = metadata
+        await send(send_, 200, orjson.dumps(body), [JSON_TYPE, (b"cache-control", b"public, max-age=3600")])
 
     async def _ready(self, send_: Send) -> None:
         if not (self.started and self.registry.ready):

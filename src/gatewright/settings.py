@@ -72,7 +72,20 @@ class Settings:
     change_poll_seconds: float = 1.0
     # Largest OpenAPI or Smithy document read for a target.
     max_spec_bytes: int = 50 * 1024 * 1024
+    # OpenAPI import (docs/openapi.md): tools per target (AgentCore's quota is 1000), schema bytes per tool,
+    # seconds per import, and the base URLs external $refs may be fetched from (none: never fetched).
+    max_tools_per_target: int = 1000
+    openapi_max_schema_bytes: int = 48 * 1024
+    openapi_import_seconds: float = 120.0
+    openapi_ref_base_urls: tuple[str, ...] = ()
     session_idle_seconds: int = 3600
+    # Key(s) that encrypt secrets at rest (comma-separated Fernet keys, newest first); default: a key file
+    # in the data folder, created on first start.
+    master_key: Secret = field(default_factory=lambda: Secret(""))
+    # Lifetime of access tokens issued by the built-in OAuth issuer.
+    issuer_token_seconds: int = 3600
+    # Clock skew tolerated when checking token times (exp, nbf, iat).
+    jwt_leeway_seconds: int = 60
 
     @property
     def base_url(self) -> str:
@@ -100,8 +113,9 @@ class Settings:
                 continue
             values[f.name] = _convert(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if isinstance(values.get("admin_secret_access_key"), str):
-            values["admin_secret_access_key"] = Secret(values["admin_secret_access_key"])
+        for name in ("admin_secret_access_key", "master_key"):
+            if isinstance(values.get(name), str):
+                values[name] = Secret(values[name])
         if isinstance(values.get("data_dir"), str):
             values["data_dir"] = Path(values["data_dir"])
         return replace(cls(), **values)

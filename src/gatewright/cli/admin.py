@@ -16,6 +16,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     creds.add_argument("--data-dir")
     creds.add_argument("--json", action="store_true")
     creds.set_defaults(func=credentials)
+    rotate = asub.add_parser("rotate-master-key", help="add a new master key and re-encrypt every stored secret")
+    rotate.add_argument("--data-dir")
+    rotate.add_argument("--database-url", help="postgresql://... when the state is in PostgreSQL")
+    rotate.set_defaults(func=rotate_master_key)
 
 
 def credentials(args: argparse.Namespace) -> int:
@@ -24,4 +28,14 @@ def credentials(args: argparse.Namespace) -> int:
         print(json.dumps(creds))
     else:
         print(f"AWS_ACCESS_KEY_ID={creds['accessKeyId']}\nAWS_SECRET_ACCESS_KEY={creds['secretAccessKey']}")
+    return 0
+
+
+def rotate_master_key(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from gatewright.admin import rotate_master_key as rotate
+
+    counts = asyncio.run(rotate(Settings.load(data_dir=args.data_dir, database_url=args.database_url)))
+    print("re-encrypted: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0

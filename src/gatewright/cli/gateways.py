@@ -12,7 +12,10 @@ _DONE = ("READY", "FAILED", "UPDATE_UNSUCCESSFUL", "SYNCHRONIZE_UNSUCCESSFUL")
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/gatewright"
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Add ``gateway`` and ``target``; returns the ``gateway`` sub-commands (others add to them)."""
     gateway = sub.add_parser("gateway", help="create, list, show and delete gateways")
     gsub = gateway.add_subparsers(dest="action", required=True)
     create = gsub.add_parser("create", help="create a gateway")
@@ -54,6 +57,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     tlist.add_argument("gateway_id")
     add_connection_args(tlist)
     tlist.set_defaults(func=list_targets)
+    return gsub
 
 
 def _authorizer(args: argparse.Namespace) -> dict[str, Any]:

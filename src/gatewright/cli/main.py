@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from gatewright import __version__
-from gatewright.cli import admin, gateways, serve
+from gatewright.cli import admin, gateways, identity, openapi, serve
 
 
 def parser() -> argparse.ArgumentParser:
@@ -15,7 +15,9 @@ def parser() -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
     serve.add_parser(sub)
     admin.add_parser(sub)
-    gateways.add_parsers(sub)
+    gateway_sub = gateways.add_parsers(sub)
+    identity.add_parsers(sub, gateway_sub)
+    openapi.add_parsers(sub)  # after gateways: adds `target report`
     return root
 
 
@@ -26,8 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        import urllib.error
+
         from botocore.exceptions import ClientError, EndpointConnectionError
 
+        from gatewright.cli.signed import ApiError
+
+        if isinstance(exc, ApiError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if isinstance(exc, urllib.error.URLError):
+            print(f"error: cannot reach the gateway: {exc.reason}", file=sys.stderr)
+            return 1
         if isinstance(exc, ClientError):
             error = exc.response.get("Error", {})
             print(f"error: {error.get('Code')}: {error.get('Message')}", file=sys.stderr)

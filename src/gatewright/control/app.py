@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -13,6 +13,7 @@ from gatewright.auth.sigv4 import SignatureError, verify
 from gatewright.control import gateways, targets
 from gatewright.control.common import ControlContext
 from gatewright.control.extensions import Extension, extension_params, match_extension
+from gatewright.control.reports import report_extensions
 from gatewright.control.wire import build_routes, match, parse_request, render_error, render_output
 from gatewright.errors import AccessDeniedError, GatewrightError, InternalError, ValidationError
 from gatewright.web.asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, headers_of, read_body, send
@@ -44,7 +45,7 @@ class ControlPlane:
     def __init__(
         self,
         ctx: ControlContext,
-        extra_handlers: dict[str, Handler] | None = None,
+        extra_handlers: Mapping[str, Handler] | None = None,
         extensions: list[Extension] | None = None,
     ) -> None:
         self._ctx = ctx
@@ -52,7 +53,8 @@ class ControlPlane:
         if extra_handlers:
             self._handlers.update(extra_handlers)
         self._routes = build_routes(list(self._handlers))
-        self._extensions = list(extensions or [])
+        # gatewright's own import-report route (control/reports.py) is always served, beside the caller's.
+        self._extensions = [*report_extensions(), *(extensions or [])]
 
     def _lookup_secret(self, access_key_id: str) -> str | None:
         settings = self._ctx.settings

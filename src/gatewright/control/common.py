@@ -38,6 +38,8 @@ class ControlContext:
     kinds: Any
     # Awaited after every write, so that this process serves the new configuration at once.
     on_change: Callable[[], Awaitable[None]] = field(default=_nothing)
+    # Encrypts secrets at rest (gatewright.secrets.SecretBox)
+    secrets: Any = None
 
 
 def encode_token(last_id: str) -> str:

@@ -42,8 +42,11 @@ class Jobs:
         *,
         max_parallel_builds: int = 2,
         on_change: Callable[[], Awaitable[None]] | None = None,
+        check_gateway: Callable[[JSON], Awaitable[str | None]] | None = None,
     ) -> None:
         self._on_change = on_change
+        # Why a gateway's configuration cannot work (an unreachable discovery URL...), or None.
+        self._check_gateway = check_gateway
         self._store = store
         self._kinds = kinds
         self._env = env
@@ -79,9 +82,12 @@ class Jobs:
             return
         if record.doc["status"] not in ("CREATING", "UPDATING"):
             return
+        problem = await self._check_gateway(record.doc) if self._check_gateway is not None else None
+        failed = "FAILED" if record.doc["status"] == "CREATING" else "UPDATE_UNSUCCESSFUL"
+        status, reasons = (failed, [problem]) if problem else ("READY", [])
         try:
             await self._store.update(
-                GATEWAY, gateway_id, record.doc | {"status": "READY", "statusReasons": []}, record.version
+                GATEWAY, gateway_id, record.doc | {"status": status, "statusReasons": reasons}, record.version
             )
         except (VersionConflict, NotFound):
             return

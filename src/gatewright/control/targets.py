@@ -12,6 +12,7 @@ from gatewright.control.common import (
     save,
 )
 from gatewright.control.ids import new_target_id, new_target_name
+from gatewright.control.target_rules import check_credentials, check_metadata
 from gatewright.errors import ConflictError, NotFoundError, ValidationError
 from gatewright.resources import GATEWAY, TARGET
 from gatewright.store import AlreadyExists, Record
@@ -67,6 +68,13 @@ def _summary(ctx: ControlContext, record: Record) -> JSON:
     return out
 
 
+async def _check(ctx: ControlContext, params: JSON, gateway_doc: JSON) -> None:
+    ctx.kinds.check_target(params, gateway_doc)
+    kind = ctx.kinds.kind_of(params["targetConfiguration"])
+    await check_credentials(ctx, params, gateway_doc, kind)
+    check_metadata(params, gateway_doc)
+
+
 async def _gateway(ctx: ControlContext, params: JSON) -> Record:
     gateway = await get_or_404(ctx.store, GATEWAY, params["gatewayIdentifier"], "Gateway")
     if gateway.doc["status"] == "DELETING":
@@ -90,7 +98,7 @@ def _config(params: JSON, name: str) -> JSON:
 async def create_target(ctx: ControlContext, params: JSON) -> JSON:
     gateway = await _gateway(ctx, params)
     name = params.get("name") or new_target_name()
-    ctx.kinds.check_target(params, gateway.doc)
+    await _check(ctx, params, gateway.doc)
 
     async def create() -> JSON:
         doc = _config(params, name) | {"status": "CREATING", "statusReasons": [], "generation": 1}
@@ -130,7 +138,7 @@ async def update_target(ctx: ControlContext, params: JSON) -> JSON:
         if other is not None:
             raise ConflictError(f"A target named {name} already exists in gateway {gateway.id}")
         raise ValidationError.for_field("name", "A target cannot be renamed: name must be the current name")
-    ctx.kinds.check_target(params, gateway.doc)
+    await _check(ctx, params, gateway.doc)
     generation = int(record.doc.get("generation", 1)) + 1
     doc = _config(params, record.name) | {"status": "UPDATING", "statusReasons": [], "generation": generation}
     if record.doc.get("lastSynchronizedAt"):

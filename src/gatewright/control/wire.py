@@ -172,6 +172,8 @@ def _shape_output(value: Any, shape: Shape) -> Any:
 def render_output(op: OperationModel, result: dict[str, Any]) -> tuple[int, bytes]:
     """Serialise ``result`` through the operation's output shape (unknown keys dropped)."""
     status = int(op.http.get("responseCode", 200))
+    if status == 204:
+        return status, b""
     shape = op.output_shape
     body = _shape_output(result, shape) if shape is not None else {}
     return status, orjson.dumps(body)

@@ -2,6 +2,9 @@
 
 Order (the SDK's): duplicated routing headers, the ``_meta`` envelope, header/body agreement
 (``MCP-Protocol-Version``, ``Mcp-Method``, ``Mcp-Name``), then the version itself.
+
+A notification is acknowledged (202) once its version header is supported; a JSON-RPC response is not a
+valid body on this wire (there are no server-to-client requests to answer).
 """
 
 from __future__ import annotations
@@ -11,7 +14,15 @@ import binascii
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gatewright.mcp.jsonrpc import HEADER_MISMATCH, INVALID_PARAMS, UNSUPPORTED_PROTOCOL_VERSION, JsonRpcError, Message
+from gatewright.mcp.jsonrpc import (
+    HEADER_MISMATCH,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    UNSUPPORTED_PROTOCOL_VERSION,
+    JsonRpcError,
+    Message,
+)
+from gatewright.mcp.versions import modern_supported, unsupported_hint
 
 VERSION_KEY = "io.modelcontextprotocol/protocolVersion"
 CAPABILITIES_KEY = "io.modelcontextprotocol/clientCapabilities"
@@ -29,10 +40,30 @@ def _decode(value: str) -> str:
     return value
 
 
+def _unsupported(version: str, allowed: Sequence[str]) -> JsonRpcError:
+    return JsonRpcError(
+        UNSUPPORTED_PROTOCOL_VERSION,
+        "Unsupported protocol version",
+        data={"supported": unsupported_hint(allowed), "requested": version},
+    )
+
+
+def check_notice(msg: Message, headers: Mapping[str, str], allowed: Sequence[str]) -> None:
+    """Validate a body that is not a request (a notification, or a misplaced response); raises JsonRpcError."""
+    if msg.is_response:
+        raise JsonRpcError(INVALID_REQUEST, "Body must be a single JSON-RPC request or notification object")
+    version = headers.get("mcp-protocol-version", "").strip()
+    if version not in modern_supported(allowed):
+        raise _unsupported(version, allowed)
+
+
 def check(
-    msg: Message, headers: Mapping[str, str], raw_headers: Sequence[tuple[bytes, bytes]], supported: Sequence[str]
+    msg: Message, headers: Mapping[str, str], raw_headers: Sequence[tuple[bytes, bytes]], allowed: Sequence[str]
 ) -> str:
-    """Validate a modern request; return its protocol version (raises JsonRpcError)."""
+    """Validate a modern request; return its protocol version (raises JsonRpcError).
+
+    ``allowed`` is every version the gateway speaks; only its stateless ones are accepted here.
+    """
     seen: set[bytes] = set()
     for name, _ in raw_headers:
         lower = name.lower()
@@ -59,10 +90,6 @@ def check(
         raise JsonRpcError(HEADER_MISMATCH, f"mcp-name header does not match the request body's '{field}' parameter")
     if not isinstance(version, str):
         raise JsonRpcError(INVALID_PARAMS, f"{VERSION_KEY} must be a string")
-    if version not in supported:
-        raise JsonRpcError(
-            UNSUPPORTED_PROTOCOL_VERSION,
-            "Unsupported protocol version",
-            data={"supported": list(supported), "requested": version},
-        )
+    if version not in modern_supported(allowed):
+        raise _unsupported(version, allowed)
     return version

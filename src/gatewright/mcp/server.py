@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import orjson
 
 from gatewright.mcp.jsonrpc import INVALID_PARAMS, METHOD_NOT_FOUND, JsonRpcError, Message, encode_result
-from gatewright.mcp.versions import MODERN_VERSIONS, negotiate
+from gatewright.mcp.versions import modern_supported, negotiate
 
 JSON = dict[str, Any]
 SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo"
@@ -50,6 +50,8 @@ class RequestInfo:
     query: Mapping[str, str] = field(default_factory=dict)
     principal: Any = None
     progress_token: Any = None
+    # Filled by the backend: upstream headers to return to the caller (metadataConfiguration).
+    response_headers: dict[str, str] = field(default_factory=dict)
 
 
 class Backend(Protocol):
@@ -94,13 +96,21 @@ def http_status(error: JsonRpcError, modern: bool) -> int:
     return error.http_status
 
 
-def _capabilities() -> JSON:
-    return {
-        "tools": {"listChanged": True},
+def _capabilities(modern: bool) -> JSON:
+    """What the gateway declares.
+
+    Handshake wire: ``tools.listChanged`` as AgentCore declares it, and ``logging`` (``logging/setLevel``).
+    2026-07-28: list-changed notifications travel only on a ``subscriptions/listen`` stream, which the
+    gateway does not serve, so nothing is declared as changing; there is no ``logging/setLevel`` either.
+    """
+    capabilities: JSON = {
+        "tools": {"listChanged": not modern},
         "prompts": {"listChanged": False},
         "resources": {"subscribe": False, "listChanged": False},
-        "logging": {},
     }
+    if not modern:
+        capabilities["logging"] = {}
+    return capabilities
 
 
 class McpServer:
@@ -129,15 +139,18 @@ class McpServer:
     # -- methods ----------------------------------------------------------------------------------
     async def initialize(self, params: JSON, info: RequestInfo) -> JSON:
         version = negotiate(params.get("protocolVersion"), self._backend.supported_versions)
-        result: JSON = {"protocolVersion": version, "capabilities": _capabilities(), "serverInfo": self._server_info}
+        result: JSON = {
+            "protocolVersion": version,
+            "capabilities": _capabilities(modern=False),
+            "serverInfo": self._server_info,
+        }
         if self._backend.instructions:
             result["instructions"] = self._backend.instructions
         return result
 
     async def discover(self, params: JSON, info: RequestInfo) -> JSON:
-        versions = [v for v in self._backend.supported_versions if v in MODERN_VERSIONS]
-        result: JSON = {"supportedVersions": versions, "capabilities": _capabilities()}
-        result["capabilities"].pop("logging")
+        versions = modern_supported(self._backend.supported_versions)
+        result: JSON = {"supportedVersions": versions, "capabilities": _capabilities(modern=True)}
         if self._backend.instructions:
             result["instructions"] = self._backend.instructions
         return result

@@ -7,6 +7,11 @@ unless the client accepts only ``text/event-stream``.
 Order of checks: gateway exists (404), Host (421) and Origin (403), method (405), Content-Type (415),
 Accept (406), body size (413), authentication (401/403), JSON-RPC framing (400), wire (handshake or
 2026-07-28, by the ``MCP-Protocol-Version`` header), session (400/404), then the method itself.
+Notifications and responses go through the same checks before their 202.
+
+``DELETE`` ends a session (handshake wire, gateways with sessions): the caller is authenticated first
+and may end only a session it owns on this gateway; any other id is 404, as for a POST. ``GET`` (no
+standalone SSE stream) and every other method are 405.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import parse_qsl
 
 from gatewright.mcp import modern
 from gatewright.mcp.jsonrpc import INVALID_REQUEST, JsonRpcError, Message, encode_error, parse
 from gatewright.mcp.server import McpServer, RequestInfo, http_status
 from gatewright.mcp.sessions import SessionManager
-from gatewright.mcp.versions import DEFAULT_VERSION, HANDSHAKE_VERSIONS, negotiate
+from gatewright.mcp.versions import DEFAULT_VERSION, is_handshake_header, negotiate
 from gatewright.web.asgi import (
     JSON_TYPE,
     BodyTooLarge,
@@ -39,7 +45,18 @@ from gatewright.web.hosts import HostPolicy
 
 log = logging.getLogger("gatewright.mcp")
 SESSION_HEADER = "mcp-session-id"
-_LEGACY_EXTRA = ("2024-11-05",)
+
+
+def _missing_session() -> JsonRpcError:
+    return JsonRpcError(INVALID_REQUEST, "Bad Request: Missing session ID", http_status=400)
+
+
+def _unknown_session() -> JsonRpcError:
+    return JsonRpcError(INVALID_REQUEST, "Session not found", http_status=404)
+
+
+def _version_header(headers: dict[str, str]) -> str | None:
+    return headers.get("mcp-protocol-version", "").strip() or None
 
 
 class Endpoint(Protocol):
@@ -85,6 +102,11 @@ class _Call:
     use_sse: bool
 
 
+def _query(scope: Scope) -> dict[str, str]:
+    raw: bytes = scope.get("query_string", b"")
+    return dict(parse_qsl(raw.decode("latin-1"))) if raw else {}
+
+
 def _json_error(msg_id: Any, error: JsonRpcError) -> bytes:
     return encode_error(msg_id, error.code, error.message, error.data)
 
@@ -115,13 +137,12 @@ class McpTransport:
         if not self._hosts.origin_ok(headers.get("origin"), host):
             raise HttpError.text(403, "Invalid Origin header")
         method = scope["method"]
-        if method == "DELETE" and endpoint.session_timeout is not None and SESSION_HEADER in headers:
-            self.sessions.delete(headers[SESSION_HEADER])
-            await send(send_, 200)
+        sessions = endpoint.session_timeout is not None and is_handshake_header(_version_header(headers))
+        if method == "DELETE" and sessions:
+            await self._delete(send_, gateway_id, endpoint, scope, headers)
             return
         if method != "POST":
-            allow = b"POST, DELETE" if endpoint.session_timeout is not None else b"POST"
-            raise HttpError(405, b"", [(b"allow", allow)])
+            raise HttpError(405, b"", [(b"allow", b"POST, DELETE" if sessions else b"POST")])
         ctype = headers.get("content-type")
         if ctype is not None and not ctype.lower().startswith("application/json"):
             raise HttpError.text(415, "Content-Type must be application/json")
@@ -136,15 +157,32 @@ class McpTransport:
         call = _Call(gateway_id, endpoint, scope, headers, body, principal, use_sse=not json_ok)
         await self._post(send_, call)
 
+    async def _delete(
+        self, send_: Send, gateway_id: str, endpoint: Endpoint, scope: Scope, headers: dict[str, str]
+    ) -> None:
+        """End a session: only its owner may, on the gateway that issued it (anything else is 404)."""
+        principal = await endpoint.authenticate(scope, headers, b"")
+        presented = headers.get(SESSION_HEADER)
+        if presented is not None and self.sessions.valid(presented, gateway_id, getattr(principal, "key", "")):
+            self.sessions.delete(presented)
+            await send(send_, 200)
+            return
+        error = _missing_session() if presented is None else _unknown_session()
+        raise HttpError(error.http_status, _json_error(None, error), [JSON_TYPE])
+
     async def _post(self, send_: Send, call: _Call) -> None:
         endpoint, headers, principal = call.endpoint, call.headers, call.principal
         msg: Message | None = None
-        version_header = headers.get("mcp-protocol-version", "").strip() or None
-        is_modern = version_header is not None and version_header not in HANDSHAKE_VERSIONS + _LEGACY_EXTRA
+        version_header = _version_header(headers)
+        is_modern = not is_handshake_header(version_header)
         extra: Headers = []
         try:
             msg = parse(call.body)
             if msg.is_response or not msg.has_id:
+                if is_modern:
+                    modern.check_notice(msg, headers, endpoint.supported_versions)
+                else:
+                    self._legacy(call, msg, version_header)
                 await send(send_, 202)
                 return
             if is_modern:
@@ -157,12 +195,16 @@ class McpTransport:
                 request_id=str(uuid.uuid4()),
                 jsonrpc_id=msg.id,
                 headers=headers,
+                query=_query(call.scope),
                 principal=principal,
                 progress_token=(msg.params.get("_meta") or {}).get("progressToken")
                 if isinstance(msg.params.get("_meta"), dict)
                 else None,
             )
             status, payload = 200, await endpoint.server.handle(msg, info)
+            if info.response_headers:
+                returned = info.response_headers.items()
+                extra = [*extra, *((k.encode("latin-1"), v.encode("latin-1")) for k, v in returned)]
         except JsonRpcError as error:
             status = http_status(error, is_modern)
             payload = _json_error(msg.id if msg is not None else None, error)
@@ -175,22 +217,23 @@ class McpTransport:
             await send(send_, status, payload, [JSON_TYPE, *extra])
 
     def _legacy(self, call: _Call, msg: Message, version_header: str | None) -> tuple[str, Headers]:
+        """The handshake wire's checks for any message (notifications too): version header, then session."""
         endpoint, headers, gateway_id = call.endpoint, call.headers, call.gateway_id
         supported = endpoint.supported_versions
         if version_header is not None and version_header not in supported and version_header != "2024-11-05":
             raise JsonRpcError(INVALID_REQUEST, f"Unsupported protocol version: {version_header}", http_status=400)
         timeout = endpoint.session_timeout
         owner = getattr(call.principal, "key", "")
-        if msg.method == "initialize":
+        if msg.method == "initialize" and msg.has_id:
             version = negotiate(msg.params.get("protocolVersion"), supported)
             if timeout is None:
                 return version, []
             session_id = self.sessions.create(gateway_id, owner, timeout)
-            return version, [(b"mcp-session-id", session_id.encode())]
+            return version, [(SESSION_HEADER.encode(), session_id.encode())]
         if timeout is not None:
             presented = headers.get(SESSION_HEADER)
             if presented is None:
-                raise JsonRpcError(INVALID_REQUEST, "Bad Request: Missing session ID", http_status=400)
+                raise _missing_session()
             if not self.sessions.valid(presented, gateway_id, owner):
-                raise JsonRpcError(INVALID_REQUEST, "Session not found", http_status=404)
+                raise _unknown_session()
         return version_header or DEFAULT_VERSION, []

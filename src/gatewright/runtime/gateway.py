@@ -21,6 +21,7 @@ from gatewright.catalog.validation import ArgumentError
 from gatewright.mcp.jsonrpc import INVALID_PARAMS, JsonRpcError
 from gatewright.mcp.server import McpServer, RequestInfo
 from gatewright.mcp.versions import SUPPORTED_VERSIONS
+from gatewright.runtime.forwarding import NOTHING, Forwarding
 from gatewright.targets.base import CallContext, TargetError, ToolResult
 
 log = logging.getLogger("gatewright.calls")
@@ -68,10 +69,17 @@ class GatewayRuntime:
     server_name = "gatewright"
     server_version = __version__
 
-    def __init__(self, config: GatewayConfig, catalog: Catalog, authorizer: Any = None) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        catalog: Catalog,
+        authorizer: Any = None,
+        forwarding: dict[str, Forwarding] | None = None,
+    ) -> None:
         self.config = config
         self.catalog = catalog
         self.authorizer = authorizer
+        self.forwarding = forwarding or {}
         self.server = McpServer(self)
 
     async def authenticate(self, scope: Any, headers: dict[str, str], body: bytes) -> Any:
@@ -105,6 +113,8 @@ class GatewayRuntime:
             entry.validator(arguments)
         except ArgumentError as exc:
             return ToolResult.text(str(exc), is_error=True).to_mcp()
+        forwarding = self.forwarding.get(entry.target_id, NOTHING)
+        principal = info.principal
         ctx = CallContext(
             gateway_id=self.config.gateway_id,
             target_id=entry.target_id,
@@ -112,7 +122,9 @@ class GatewayRuntime:
             request_id=info.request_id,
             jsonrpc_id=info.jsonrpc_id,
             debug=self.config.debug,
-            headers=info.headers,
+            headers=forwarding.headers(info.headers),
+            query=forwarding.query(info.query),
+            caller_token=getattr(principal, "token", None) if forwarding.passthrough else None,
         )
         try:
             result = await entry.target.call_tool(entry.tool.name, arguments, ctx)
@@ -121,4 +133,7 @@ class GatewayRuntime:
         except Exception as exc:  # a bug in a target must not take the endpoint down
             log.exception("tool %s of gateway %s failed", name, self.config.gateway_id)
             result = _failure(GENERIC_ERROR, f"{type(exc).__name__}: {exc}", self.config.debug)
+        returned = forwarding.returned(result.headers)
+        if returned:
+            info.response_headers.update(returned)
         return result.to_mcp()

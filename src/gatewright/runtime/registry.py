@@ -20,7 +20,9 @@ from typing import Any
 import orjson
 
 from gatewright.catalog.catalog import Catalog, TargetTools
-from gatewright.resources import GATEWAY, TARGET, target_blob_key
+from gatewright.control.ids import MCP_PATH_PREFIX
+from gatewright.resources import API_KEY_PROVIDER, GATEWAY, OAUTH2_PROVIDER, TARGET, target_blob_key
+from gatewright.runtime.forwarding import Forwarding
 from gatewright.runtime.gateway import GatewayConfig, GatewayRuntime
 from gatewright.settings import Settings
 from gatewright.store import Store
@@ -35,6 +37,7 @@ class _Loaded:
     generation: int
     target: Target
     group: TargetTools
+    forwarding: Forwarding
 
 
 class Registry:
@@ -95,6 +98,11 @@ class Registry:
             changes, seq = await self._store.changes_since(self._seq)
             self._seq = seq
             gateways = {c.id if c.kind == GATEWAY else c.parent for c in changes if c.kind in (GATEWAY, TARGET)}
+            credentials = self._env.credentials
+            if credentials is not None:
+                for change in changes:
+                    if change.kind in (API_KEY_PROVIDER, OAUTH2_PROVIDER):
+                        credentials.invalidate(change.id)
             for gateway_id in gateways:
                 await self._reload(gateway_id)
 
@@ -107,6 +115,7 @@ class Registry:
             return
         config = GatewayConfig.from_doc(gateway_id, record.doc)
         groups = []
+        forwarding: dict[str, Forwarding] = {}
         for target in await self._store.list_records(TARGET, gateway_id, limit=1_000_000):
             if target.doc["status"] == "DELETING":
                 await self._unload(target.id)
@@ -114,13 +123,20 @@ class Registry:
             loaded = await self._load_target(gateway_id, target.id)
             if loaded is not None:
                 groups.append(loaded.group)
+                forwarding[target.id] = loaded.forwarding
         live = {g.target_id for g in groups}
         gone = [t for t, owner in self._owner.items() if owner == gateway_id and t not in live]
         for target_id in gone:
             await self._unload(target_id)
         page_size = self._settings.tools_page_size if config.paginate else None
-        authorizer = self._authorizers.for_gateway(config, record.doc) if self._authorizers else None
-        self._gateways[gateway_id] = GatewayRuntime(config, Catalog(groups, page_size=page_size), authorizer)
+        authorizer = (
+            self._authorizers.for_gateway(gateway_id, f"{MCP_PATH_PREFIX}{gateway_id}/mcp", record.doc)
+            if self._authorizers
+            else None
+        )
+        self._gateways[gateway_id] = GatewayRuntime(
+            config, Catalog(groups, page_size=page_size), authorizer, forwarding
+        )
 
     async def _load_target(self, gateway_id: str, target_id: str) -> _Loaded | None:
         blob = await self._store.get_blob(target_blob_key(target_id))
@@ -135,9 +151,14 @@ class Registry:
         kind = self._kinds.kind_of(doc["targetConfiguration"])
         config = target_config(target_id, gateway_id, doc, kind)
         artifact = artifact_from_json(built["artifact"])
+        if self._env.credentials is not None:
+            self._env.credentials.forget(target_id)
         target = kind.load(config, artifact, self._env)
         loaded = _Loaded(
-            built["generation"], target, TargetTools(target_id, doc["name"], target, list(target.list_tools()))
+            built["generation"],
+            target,
+            TargetTools(target_id, doc["name"], target, list(target.list_tools())),
+            Forwarding.from_doc(doc),
         )
         if current is not None:
             await current.target.aclose()

@@ -58,6 +58,8 @@ class ToolResult:
     structured: Any = None
     is_error: bool = False
     meta: JSON | None = None
+    # Upstream response headers; the runtime returns those the target's metadataConfiguration allows.
+    headers: Mapping[str, str] | None = None
 
     @classmethod
     def text(cls, text: str, *, is_error: bool = False) -> ToolResult:
@@ -144,7 +146,7 @@ class TargetEnv:
 
     settings: Settings
     http: HttpClient
-    # Outbound credentials (auth/outbound); None until the identity layer is wired.
+    # Outbound credentials (auth/outbound/resolver.py: CredentialResolver); None means no outbound auth.
     credentials: Any = None
 
 

@@ -11,7 +11,9 @@ from gatewright.targets.base import TargetConfig, TargetKind
 JSON = dict[str, Any]
 NO_AUTH = "NONE"
 # Credential provider types the outbound layer can apply (auth/outbound).
-IMPLEMENTED_CREDENTIALS: frozenset[str] = frozenset({NO_AUTH})
+IMPLEMENTED_CREDENTIALS: frozenset[str] = frozenset(
+    {NO_AUTH, "API_KEY", "OAUTH", "GATEWAY_IAM_ROLE", "JWT_PASSTHROUGH"}
+)
 
 
 def target_config(target_id: str, gateway_id: str, doc: JSON, kind: TargetKind) -> TargetConfig:
@@ -50,10 +52,6 @@ class TargetKinds:
         for field in ("privateEndpoint", "certificateConfigurations"):
             if params.get(field) is not None:
                 raise ValidationError.for_field(field, f"{field} is not supported yet by this gateway")
-        if params.get("metadataConfiguration") is not None:
-            raise ValidationError.for_field(
-                "metadataConfiguration", "metadataConfiguration is not supported yet by this gateway"
-            )
         providers = params.get("credentialProviderConfigurations") or []
         used = providers[0]["credentialProviderType"] if providers else NO_AUTH
         if used not in kind.credential_types:

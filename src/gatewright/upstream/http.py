@@ -26,6 +26,19 @@ class UpstreamError(Exception):
         self.detail = detail
 
 
+@dataclass
+class OutboundRequest:
+    """A request about to be sent; ``url`` is already percent-encoded. Auth objects change it in place."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None = None
+
+    def copy(self) -> OutboundRequest:
+        return OutboundRequest(self.method, self.url, dict(self.headers), self.body)
+
+
 @dataclass(frozen=True)
 class UpstreamResponse:
     status: int
@@ -98,6 +111,9 @@ class HttpClient:
             raise UpstreamError("The upstream did not answer in time.", detail=f"{method} {url}") from None
         except aiohttp.ClientError as exc:
             raise UpstreamError("The upstream could not be reached.", detail=f"{method} {url}: {exc}") from None
+
+    async def send(self, request: OutboundRequest) -> UpstreamResponse:
+        return await self.request(request.method, request.url, headers=request.headers, data=request.body, encoded=True)
 
     async def aclose(self) -> None:
         if self._session is not None and not self._session.closed:
