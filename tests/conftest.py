@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from support.gateway import GatewrightProcess, start_gatewright, stop_gatewright
+from support.moto_server import MotoServer, start_moto_server, stop_moto_server
 from support.upstream import Upstream, start_upstream
 
 
@@ -25,6 +26,14 @@ def gatewright(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewrightP
     server = start_gatewright(tmp_path_factory.mktemp("gatewright"))
     yield server
     stop_gatewright(server)
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A real moto_server (API Gateway, Lambda, ...) shared by the session; ``moto.env()`` points SDKs at it."""
+    server = start_moto_server(tmp_path_factory.mktemp("moto"))
+    yield server
+    stop_moto_server(server)
 
 
 @pytest.fixture(scope="session")
