@@ -1,0 +1,1 @@
+"""gatewright's performance harness: ``benchmarks/run`` (see benchmarks/README.md)."""
