@@ -188,16 +188,11 @@ def test_update_only_fields_not_supported_yet_are_refused(
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
-        ({"metadataConfiguration": {"allowedRequestHeaders": ["x-trace"]}}, "metadataConfiguration"),
         (
             {"privateEndpoint": {"selfManagedLatticeResource": {"resourceConfigurationIdentifier": RCFG}}},
             "privateEndpoint",
         ),
         ({"certificateConfigurations": [{"s3": {"uri": "s3://bucket/ca.pem"}}]}, "certificateConfigurations"),
-        (
-            {"credentialProviderConfigurations": [{"credentialProviderType": "GATEWAY_IAM_ROLE"}]},
-            "credentialProviderConfigurations",
-        ),
     ],
 )
 def test_target_fields_not_supported_yet_are_refused(
