@@ -1,8 +1,8 @@
 """Asynchronous lifecycle work behind the 202 responses: building targets, readying and deleting resources.
 
 Each job carries the ``generation`` of the record it was started for. When it finishes it re-reads the
-record and applies its result only if the generation is unchanged, so a newer Update or Synchronize
-always wins over an older build that finishes late. Records left in a transitional state by a stopped
+record and applies its result (the built blob, the status) only if the generation is unchanged, so a newer
+Update or Synchronize always wins over an older build that finishes late, and a deleted target gets no blob. Records left in a transitional state by a stopped
 process are picked up again by :meth:`Jobs.resume` at start-up.
 
 A built target is stored as a blob ``target:<id>`` holding the configuration it was built from and its
@@ -13,7 +13,9 @@ while an update is in progress or has failed).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +25,7 @@ import orjson
 from gatewright.resources import GATEWAY, TARGET, report_blob_key, target_blob_key
 from gatewright.store import NotFound, Store
 from gatewright.store.base import VersionConflict
-from gatewright.targets.base import BuildError, TargetEnv, artifact_to_json
+from gatewright.targets.base import Artifact, BuildError, TargetEnv, artifact_to_json
 from gatewright.targets.registry import TargetKinds, target_config
 
 log = logging.getLogger("gatewright.jobs")
@@ -52,6 +54,8 @@ class Jobs:
         self._env = env
         self._tasks: set[asyncio.Task[None]] = set()
         self._builds = asyncio.Semaphore(max_parallel_builds)
+        # target id -> lock held while a build is published or the target deleted (see _publish)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def _changed(self) -> None:
         if self._on_change is not None:
@@ -104,13 +108,14 @@ class Jobs:
         self._spawn(self._delete(TARGET, target_id))
 
     async def _delete(self, kind: str, id: str) -> None:
-        try:
-            await self._store.delete(kind, id)
-        except NotFound:
-            return
-        if kind == TARGET:
-            await self._store.delete_blob(target_blob_key(id))
-            await self._store.delete_blob(report_blob_key(id))
+        async with self._target_lock(id) if kind == TARGET else contextlib.nullcontext():
+            try:
+                await self._store.delete(kind, id)
+            except NotFound:
+                return
+            if kind == TARGET:
+                await self._store.delete_blob(target_blob_key(id))
+                await self._store.delete_blob(report_blob_key(id))
         await self._changed()
 
     async def _build(self, gateway_id: str, target_id: str, generation: int, operation: str) -> None:
@@ -129,14 +134,33 @@ class Jobs:
             except Exception:  # a bug in a kind must fail the target, not kill the job runner
                 log.exception("building target %s failed", target_id)
                 status, reasons = _FAILED[operation], ["Internal error while building the target; see the logs"]
-            if artifact is not None:
-                built = {"generation": generation, "doc": record.doc, "artifact": artifact_to_json(artifact)}
-                await self._store.put_blob(target_blob_key(target_id), orjson.dumps(built))
-                if artifact.report is not None:
-                    await self._store.put_blob(report_blob_key(target_id), orjson.dumps(artifact.report))
-                # Serve the new build before the target reads READY (see runtime/registry.py).
-                await self._update(target_id, generation, {"builtGeneration": generation})
+            if artifact is not None and not await self._publish(target_id, generation, record.doc, artifact):
+                return
         await self._finish(target_id, generation, status, reasons, operation)
+
+    async def _publish(self, target_id: str, generation: int, doc: JSON, artifact: Artifact) -> bool:
+        """Store a build for every process to load, unless the target changed or went while it was built.
+
+        Under the target's lock, so a build that finishes late cannot overwrite a newer build's blob, nor
+        leave a blob behind a deletion; False when the build is stale.
+        """
+        async with self._target_lock(target_id):
+            current = await self._store.get(TARGET, target_id)
+            if current is None or current.doc.get("generation") != generation or current.doc["status"] == "DELETING":
+                return False
+            built = {"generation": generation, "doc": doc, "artifact": artifact_to_json(artifact)}
+            await self._store.put_blob(target_blob_key(target_id), orjson.dumps(built))
+            if artifact.report is not None:
+                await self._store.put_blob(report_blob_key(target_id), orjson.dumps(artifact.report))
+            # Serve the new build before the target reads READY (see runtime/registry.py).
+            await self._update(target_id, generation, {"builtGeneration": generation})
+        return True
+
+    def _target_lock(self, target_id: str) -> asyncio.Lock:
+        lock = self._locks.get(target_id)
+        if lock is None:
+            lock = self._locks[target_id] = asyncio.Lock()
+        return lock
 
     async def _finish(self, target_id: str, generation: int, status: str, reasons: list[str], op: str) -> None:
         changes: JSON = {"status": status, "statusReasons": [r[:2048] for r in reasons[:MAX_REASONS]]}
