@@ -31,6 +31,7 @@ from gatewright.runtime.registry import Registry
 from gatewright.secrets import SecretBox
 from gatewright.settings import Settings
 from gatewright.store import Store, open_store
+from gatewright.targets.apigateway import ApiGatewayKind
 from gatewright.targets.base import TargetEnv
 from gatewright.targets.openapi import OpenApiKind
 from gatewright.targets.registry import TargetKinds
@@ -53,7 +54,7 @@ _ISSUER_PATHS = frozenset({TOKEN_PATH, JWKS_PATH, OIDC_PATH, OAUTH_PATH})
 
 
 def target_kinds() -> TargetKinds:
-    return TargetKinds([OpenApiKind()])
+    return TargetKinds([OpenApiKind(), ApiGatewayKind()])
 
 
 class GatewrightApp:

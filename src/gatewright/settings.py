@@ -78,6 +78,9 @@ class Settings:
     openapi_max_schema_bytes: int = 48 * 1024
     openapi_import_seconds: float = 120.0
     openapi_ref_base_urls: tuple[str, ...] = ()
+    # API Gateway targets call this template instead of https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}
+    # (placeholders {restApiId}, {region}, {stage}): LocalStack, a custom domain, a local stand-in (docs/apigateway.md).
+    apigateway_invoke_url: str = ""
     session_idle_seconds: int = 3600
     # Key(s) that encrypt secrets at rest (comma-separated Fernet keys, newest first); default: a key file
     # in the data folder, created on first start.

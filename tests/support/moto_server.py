@@ -36,6 +36,9 @@ class MotoServer:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
+            # No profile of the machine running the tests may leak in.
+            "AWS_CONFIG_FILE": "/nonexistent",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
         }
 
     def client(self, service: str) -> Any:

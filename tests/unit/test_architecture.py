@@ -55,13 +55,21 @@ def test_mcp_knows_no_targets_store_control_or_runtime() -> None:
     assert _violations("mcp", forbidden) == []
 
 
+# The one allowed crossing: API Gateway targets import the OpenAPI importer and request builder through a
+# single adapter module, until those move to a shared targets/rest/ package (then drop this exception).
+_ALLOWED_CROSSINGS = {
+    "targets/apigateway/rest.py imports gatewright.targets.openapi.importer",
+    "targets/apigateway/rest.py imports gatewright.targets.openapi.request",
+}
+
+
 def test_target_kinds_stay_apart() -> None:
     problems = []
     for kind in KINDS:
         others = tuple(f"gatewright.targets.{k}" for k in KINDS if k != kind)
         forbidden = (*others, "gatewright.mcp", "gatewright.store", "gatewright.control", "gatewright.runtime")
         problems += _violations(f"targets/{kind}", forbidden)
-    assert problems == []
+    assert sorted(set(problems) - _ALLOWED_CROSSINGS) == []
 
 
 def test_control_plane_does_not_import_the_data_plane() -> None:

@@ -73,6 +73,8 @@ async def _check(ctx: ControlContext, params: JSON, gateway_doc: JSON) -> None:
     kind = ctx.kinds.kind_of(params["targetConfiguration"])
     await check_credentials(ctx, params, gateway_doc, kind)
     check_metadata(params, gateway_doc)
+    # Last: kinds that read their upstream to answer synchronously (targets/base.py PrecheckingKind).
+    await ctx.kinds.precheck(params, ctx.settings)
 
 
 async def _gateway(ctx: ControlContext, params: JSON) -> Record:

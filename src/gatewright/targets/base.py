@@ -208,3 +208,15 @@ class TargetKind(Protocol):
         ...
 
     def load(self, target: TargetConfig, artifact: Artifact, env: TargetEnv) -> Target: ...
+
+
+class PrecheckingKind(TargetKind, Protocol):
+    """A kind that also checks a target against its upstream while Create/UpdateGatewayTarget is answered.
+
+    Optional (``TargetKinds.precheck`` looks for the method): for problems AgentCore reports synchronously
+    that need the upstream's content (API Gateway: a method without a name). Raise errors.ValidationError.
+    It runs on the request path: keep it bounded, and put blocking calls in a thread. It gets the process
+    settings only (no HTTP pool, no outbound credentials). Problems found later are ``build``'s BuildError.
+    """
+
+    async def precheck(self, target: TargetConfig, settings: Settings) -> None: ...

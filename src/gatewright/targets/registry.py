@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gatewright.errors import ValidationError
+from gatewright.settings import Settings
 from gatewright.targets.base import TargetConfig, TargetKind
 
 JSON = dict[str, Any]
@@ -66,3 +67,10 @@ class TargetKinds:
             )
         doc = {"name": params.get("name") or "target", **params}
         kind.validate(target_config("", "", doc, kind))
+
+    async def precheck(self, params: JSON, settings: Settings) -> None:
+        """Checks against the upstream (kinds with a ``precheck``, see base.PrecheckingKind), after check_target."""
+        kind = self.kind_of(params["targetConfiguration"])
+        check = getattr(kind, "precheck", None)
+        if check is not None:
+            await check(target_config("", "", {"name": params.get("name") or "target", **params}, kind), settings)
