@@ -147,6 +147,15 @@ def test_invalid_requests_are_400(pets: dict[str, Any], body: Any) -> None:
     assert response.json()["error"]["code"] == -32600
 
 
+def test_a_null_request_id_is_refused(pets: dict[str, Any]) -> None:
+    """MCP requests carry a string or integer id, never null (a response to a server message may)."""
+    response = post(pets["gatewayUrl"], {"jsonrpc": "2.0", "id": None, "method": "ping"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32600
+    answer = post(pets["gatewayUrl"], {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "x"}})
+    assert answer.status_code == 202
+
+
 def test_foreign_origin_is_403(pets: dict[str, Any]) -> None:
     own = urlsplit(pets["gatewayUrl"])
     assert post(pets["gatewayUrl"], request("ping"), headers={"Origin": "https://evil.example"}).status_code == 403

@@ -64,6 +64,8 @@ def parse(body: bytes) -> Message:
         raise JsonRpcError(INVALID_REQUEST, "Invalid Request: method is missing", http_status=400)
     if not isinstance(method, str):
         raise JsonRpcError(INVALID_REQUEST, "Invalid Request: method must be a string", http_status=400)
+    if has_id and msg_id is None:  # MCP: a request id MUST NOT be null (only a response's may be)
+        raise JsonRpcError(INVALID_REQUEST, "Invalid Request: id must not be null", http_status=400)
     params = obj.get("params")
     if params is None:
         params = {}
