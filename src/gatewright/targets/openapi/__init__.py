@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 from gatewright.errors import ValidationError
+from gatewright.settings import Settings
 from gatewright.targets.base import (
     Artifact,
+    BuildError,
     CallContext,
     TargetConfig,
     TargetEnv,
@@ -15,11 +18,13 @@ from gatewright.targets.base import (
     ToolResult,
     ToolSpec,
 )
-from gatewright.targets.http_result import to_tool_result, upstream_failure
-from gatewright.targets.openapi.importer import import_document
+from gatewright.targets.http_call import call_http
+from gatewright.targets.http_result import to_tool_result
+from gatewright.targets.openapi.external import Fetch, bundle
+from gatewright.targets.openapi.importer import ImportLimits, import_document
 from gatewright.targets.openapi.request import build_request
 from gatewright.targets.sources import parse_document, read_source
-from gatewright.upstream.http import UpstreamError
+from gatewright.upstream.http import OutboundRequest, UpstreamError
 
 JSON = dict[str, Any]
 
@@ -29,7 +34,7 @@ class OpenApiTarget:
         self._tools = artifact.tools
         self._operations: JSON = artifact.data["operations"]
         self._env = env
-        self._target_id = config.target_id
+        self._config = config
 
     def list_tools(self) -> Sequence[ToolSpec]:
         return self._tools
@@ -38,14 +43,14 @@ class OpenApiTarget:
         binding = self._operations.get(name)
         if binding is None:
             raise TargetError(f"Unknown tool {name}")
+        if not binding["server"]:
+            raise TargetError("This tool has no server URL: the API description needs an absolute http(s) server URL")
         request = build_request(binding, binding["server"], arguments)
-        try:
-            response = await self._env.http.request(
-                request.method, request.url, headers=request.headers, data=request.body, encoded=True
-            )
-        except UpstreamError as exc:
-            raise upstream_failure(exc) from None
-        return to_tool_result(response, resource_uri=f"gatewright://{ctx.gateway_id}/{ctx.tool_name}")
+        outbound = OutboundRequest(request.method, request.url, request.headers, request.body)
+        response = await call_http(self._env, self._config, outbound, ctx)
+        result = to_tool_result(response, resource_uri=f"gatewright://{ctx.gateway_id}/{ctx.tool_name}")
+        result.headers = response.headers
+        return result
 
     async def aclose(self) -> None:
         return None
@@ -54,7 +59,7 @@ class OpenApiTarget:
 class OpenApiKind:
     config_key = "openApiSchema"
     target_type = "OPEN_API_SCHEMA"
-    credential_types = frozenset({"NONE", "API_KEY", "OAUTH", "GATEWAY_IAM_ROLE"})
+    credential_types = frozenset({"NONE", "API_KEY", "OAUTH", "GATEWAY_IAM_ROLE", "JWT_PASSTHROUGH"})
 
     def validate(self, target: TargetConfig) -> None:
         config = target.config
@@ -66,9 +71,40 @@ class OpenApiKind:
                 )
 
     async def build(self, target: TargetConfig, env: TargetEnv) -> Artifact:
-        raw = await read_source(target.config, limit=env.settings.max_spec_bytes, what="the OpenAPI document")
-        doc = parse_document(raw, "the OpenAPI document")
-        return import_document(doc, target_name=target.name)
+        settings = env.settings
+        raw = await read_source(target.config, limit=settings.max_spec_bytes, what="the OpenAPI document")
+        doc = await asyncio.to_thread(parse_document, raw, "the OpenAPI document")
+        del raw
+        doc, notes = await bundle(doc, settings.openapi_ref_base_urls, _fetcher(env))
+        # The import is CPU-bound: run it off the event loop so the gateway keeps serving meanwhile.
+        artifact = await asyncio.to_thread(import_document, doc, target_name=target.name, limits=limits_of(settings))
+        artifact.notes.extend(notes)
+        return artifact
 
     def load(self, target: TargetConfig, artifact: Artifact, env: TargetEnv) -> OpenApiTarget:
         return OpenApiTarget(target, artifact, env)
+
+
+def limits_of(settings: Settings) -> ImportLimits:
+    return ImportLimits(
+        max_tools=settings.max_tools_per_target,
+        schema_bytes=settings.openapi_max_schema_bytes,
+        seconds=settings.openapi_import_seconds,
+    )
+
+
+def _fetcher(env: TargetEnv) -> Fetch:
+    limit = env.settings.max_spec_bytes
+
+    async def fetch(url: str) -> bytes:
+        try:
+            response = await env.http.request("GET", url, headers={"Accept": "application/json, application/yaml"})
+        except UpstreamError as exc:
+            raise BuildError([f"cannot fetch {url}: {exc.message}"]) from None
+        if response.status != 200:
+            raise BuildError([f"cannot fetch {url}: HTTP {response.status}"])
+        if len(response.body) > limit:
+            raise BuildError([f"{url} is larger than the {limit}-byte limit"])
+        return response.body
+
+    return fetch

@@ -2,32 +2,44 @@
 to the HTTP request.
 
 The inputSchema is an object whose properties are the operation's parameters (path, query, header,
-cookie) and, for a JSON object body, the body's top-level properties (as AgentCore flattens them). A
-body that is not a plain object (an array, a primitive, a oneOf) is one ``body`` argument. When two
-inputs share a name, the first in the order path, query, header, cookie, body keeps it and the later
-one gets a suffix naming its location (``id_body``). Every argument keeps its exact wire name in the
-binding (``$filter``, ``page[size]``), whatever name the schema shows.
+cookie) and the request body (flattened into its top-level properties when it is a plain object, else one
+``body`` argument; see ``bodies.py``). Argument names are made valid for clients (``naming.py``); when two
+inputs share a name, the first in the order path, query, header, cookie, body keeps it and the later one
+gets a suffix naming its location (``id_body``, then ``id_body2``...). Every argument keeps its exact wire
+name in the binding (``$filter``, ``page[size]``, ``_links``), whatever name the schema shows.
 
-Each operation is converted on its own: one that cannot become a tool is skipped with its reason in the
-import report, and the others still import.
+Each operation is converted on its own: one that cannot become a tool raises :class:`SkipOperation` with
+the reason, and the others still import. Anything kept in a lesser form is a *degraded* note.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from gatewright.targets.base import ToolSpec
+from gatewright.targets.openapi.bodies import (
+    FILE_SCHEMA,
+    choose_media,
+    encodings,
+    flattenable,
+    is_file,
+    whole_schema,
+)
+from gatewright.targets.openapi.closure import assemble
 from gatewright.targets.openapi.naming import argument_name, tool_name, unique
-from gatewright.targets.openapi.refs import RefError, deref
-from gatewright.targets.openapi.schema import ToolSchemas
-from gatewright.targets.openapi.servers import ServerError, server_url
+from gatewright.targets.openapi.refs import RefError, resolve_pointer
+from gatewright.targets.openapi.schema import DEFS, DocSchemas
 
 JSON = dict[str, Any]
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS = ("path", "query", "header", "cookie")
 _DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_RESERVED_HEADERS = {"accept", "content-type", "authorization"}
 _READ_ONLY = {"GET", "HEAD", "OPTIONS"}
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+MAX_DESCRIPTION = 4096
 
 
 class SkipOperation(Exception):
@@ -38,22 +50,17 @@ class SkipOperation(Exception):
 class Converted:
     tool: ToolSpec
     binding: JSON
-    notes: list[str] = field(default_factory=list)
-
-
-def _json_media(content: JSON) -> str | None:
-    for media in content:
-        base = media.split(";", 1)[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return media
-    return None
+    renamed: bool = False
+    notes: list[str] = field(default_factory=list)  # how the operation was named
+    degraded: list[str] = field(default_factory=list)  # what was kept in a lesser form
 
 
 def _description(op: JSON, name: str) -> str:
     parts = [p.strip() for p in (op.get("summary"), op.get("description")) if isinstance(p, str) and p.strip()]
     if len(parts) == 2 and parts[1].startswith(parts[0]):
         parts = parts[1:]
-    return "\n\n".join(parts) or name
+    text = "\n\n".join(parts) or name
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 3] + "..."
 
 
 def _annotations(method: str) -> JSON:
@@ -62,159 +69,197 @@ def _annotations(method: str) -> JSON:
     return {"readOnlyHint": False, "destructiveHint": method == "DELETE", "idempotentHint": method in ("PUT", "DELETE")}
 
 
-class OperationConverter:
-    def __init__(self, doc: JSON, *, openapi30: bool, target_name: str) -> None:
-        self._doc = doc
-        self._openapi30 = openapi30
-        # Keep exposed names (target___tool) within 64 characters where the target name allows it.
-        self._name_limit = max(16, 64 - len(target_name) - 3)
-
-    def parameters(self, path_item: JSON, op: JSON) -> list[JSON]:
-        merged: dict[tuple[str, str], JSON] = {}
-        for raw in [*(path_item.get("parameters") or []), *(op.get("parameters") or [])]:
-            param = deref(self._doc, raw)
-            if not isinstance(param, dict) or "name" not in param or "in" not in param:
-                raise SkipOperation("a parameter has no name or location")
-            merged[(param["in"], param["name"])] = param
-        return list(merged.values())
-
-    def convert(self, method: str, path: str, path_item: JSON, op: JSON, server: str | None) -> Converted:
-        try:
-            return self._convert(method.upper(), path, path_item, op, server)
-        except (RefError, ServerError) as exc:
-            raise SkipOperation(str(exc)) from None
-
-    def _convert(self, method: str, path: str, path_item: JSON, op: JSON, server: str | None) -> Converted:
-        schemas = ToolSchemas(self._doc, openapi30=self._openapi30)
-        params = self.parameters(path_item, op)
-        body, media, body_schema, notes = self._request_body(op)
-        for p in params:
-            schemas.scan(p.get("schema", {}))
-        if body_schema is not None:
-            schemas.scan(body_schema)
-        inputs = _Inputs()
-        for location in _LOCATIONS:
-            for p in (q for q in params if q["in"] == location):
-                inputs.add_parameter(schemas, p, location)
-        body_binding = None
-        if media is not None and body_schema is not None:
-            body_binding = inputs.add_body(
-                schemas, deref(self._doc, body_schema), media, required=bool(body.get("required"))
-            )
-        name = tool_name(op.get("operationId"), method, path, self._name_limit)
-        if op.get("operationId") and name != op["operationId"]:
-            notes.append(f"renamed from operationId {op['operationId']!r}")
-        elif not op.get("operationId"):
-            notes.append("named from method and path (no operationId)")
-        tool = ToolSpec(
-            name=name,
-            description=_description(op, name),
-            input_schema=inputs.schema(schemas.defs),
-            annotations=_annotations(method),
-        )
-        binding = {"method": method, "path": path, "server": server, "params": inputs.bindings, "body": body_binding}
-        return Converted(tool, binding, notes)
-
-    def _request_body(self, op: JSON) -> tuple[JSON, str | None, Any, list[str]]:
-        """(request body, chosen media type, its schema, notes) for the JSON bodies handled today."""
-        body = deref(self._doc, op.get("requestBody")) if op.get("requestBody") else None
-        if not isinstance(body, dict):
-            return {}, None, None, []
-        content = body.get("content") or {}
-        media = _json_media(content)
-        if media is None and content:
-            kinds = ", ".join(content)
-            if body.get("required"):
-                raise SkipOperation(f"request body media type {kinds} is not supported yet")
-            return body, None, None, [f"optional request body ({kinds}) is not exposed"]
-        if media is None:
-            return body, None, None, []
-        return body, media, (content[media] or {}).get("schema", {}), []
-
-
 @dataclass
 class _Inputs:
     """The tool's input properties as they are collected, with the names already taken."""
 
+    schemas: DocSchemas
     properties: JSON = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)
+    refs: list[str] = field(default_factory=list)
     bindings: list[JSON] = field(default_factory=list)
 
-    def _name(self, wire: str, location: str) -> str:
+    def name(self, wire: str, location: str) -> str:
         prop = unique(argument_name(wire), self.taken, location)
         self.taken.add(prop)
         return prop
 
-    def add_parameter(self, schemas: ToolSchemas, p: JSON, location: str) -> None:
-        prop = self._name(p["name"], location)
-        schema = schemas.convert(p.get("schema", {}))
-        if isinstance(schema, dict) and p.get("description") and "description" not in schema:
-            schema = {**schema, "description": p["description"]}
+    def add(self, prop: str, schema: Any, refs: list[str], *, required: bool) -> None:
         self.properties[prop] = schema
-        if p.get("required") or location == "path":
+        self.refs.extend(refs)
+        if required:
             self.required.append(prop)
-        style = p.get("style", _DEFAULT_STYLE[location])
-        self.bindings.append(
+
+
+class OperationConverter:
+    def __init__(self, doc: JSON, schemas: DocSchemas, *, target_name: str, budget: int) -> None:
+        self._doc = doc
+        self._schemas = schemas
+        self._budget = budget
+        # Keep exposed names (target___tool) within 64 characters where the target name allows it.
+        self._name_limit = max(16, 64 - len(target_name) - 3)
+
+    def parameters(self, path_item: JSON, op: JSON, degraded: list[str]) -> list[JSON]:
+        merged: dict[tuple[str, str], JSON] = {}
+        raw = [*_list(path_item.get("parameters")), *_list(op.get("parameters"))]
+        for item in raw:
+            param = self._schemas.resolve(item)
+            if not isinstance(param, dict) or not isinstance(param.get("name"), str) or "in" not in param:
+                degraded.append("a parameter without a name or location was left out")
+                continue
+            where = param["in"]
+            if where not in _LOCATIONS:
+                degraded.append(f"parameter {param['name']!r} in {where!r} was left out (not an OpenAPI 3 location)")
+                continue
+            if where == "header" and param["name"].lower() in _RESERVED_HEADERS:
+                continue  # OpenAPI: such header parameters SHALL be ignored (the gateway sets them)
+            key = param["name"].lower() if where == "header" else param["name"]
+            merged[(where, key)] = param
+        return list(merged.values())
+
+    def convert(self, method: str, path: str, path_item: JSON, op: JSON, server: str | None) -> Converted:
+        method = method.upper()
+        degraded: list[str] = []
+        inputs = _Inputs(self._schemas)
+        params = self.parameters(path_item, op, degraded)
+        self._path_params(path, params, degraded)
+        for location in _LOCATIONS:
+            for p in (q for q in params if q["in"] == location):
+                self._add_parameter(inputs, p, location)
+        body = self._body(inputs, op, degraded)
+        roots = list(inputs.properties.values())
+        emitted, defs, notes = assemble(self._schemas, roots, inputs.refs, self._budget)
+        degraded.extend(notes)
+        schema: JSON = {"type": "object", "properties": dict(zip(inputs.properties, emitted, strict=True))}
+        if inputs.required:
+            schema["required"] = list(dict.fromkeys(inputs.required))
+        if defs:
+            schema["$defs"] = defs
+        op_id = op.get("operationId")
+        op_id = str(op_id) if isinstance(op_id, str | int) and str(op_id).strip() else None
+        name = tool_name(op_id, method, path, self._name_limit)
+        naming = []
+        if op_id and name != op_id:
+            naming.append(f"renamed from operationId {op_id!r}")
+        elif not op_id:
+            naming.append("named from method and path (no operationId)")
+        tool = ToolSpec(
+            name=name, description=_description(op, name), input_schema=schema, annotations=_annotations(method)
+        )
+        binding = {"method": method, "path": path, "server": server, "params": inputs.bindings, "body": body}
+        return Converted(tool, binding, bool(op_id and name != op_id), naming, degraded)
+
+    def _path_params(self, path: str, params: list[JSON], degraded: list[str]) -> None:
+        declared = {p["name"] for p in params if p["in"] == "path"}
+        for var in _TEMPLATE.findall(path):
+            if var not in declared:
+                params.append({"name": var, "in": "path", "required": True, "schema": {"type": "string"}})
+                degraded.append(f"path parameter {{{var}}} is not declared; exposed as a string")
+        for p in [p for p in params if p["in"] == "path" and "{" + p["name"] + "}" not in path]:
+            params.remove(p)
+            degraded.append(f"path parameter {p['name']!r} is not in the path template and was left out")
+
+    def _add_parameter(self, inputs: _Inputs, p: JSON, location: str) -> None:
+        style = p.get("style") if isinstance(p.get("style"), str) else _DEFAULT_STYLE[location]
+        raw_schema = p.get("schema")
+        content = p.get("content")
+        if raw_schema is None and isinstance(content, dict) and content:
+            media = next(iter(content))
+            raw_schema = (content[media] or {}).get("schema") if isinstance(content[media], dict) else None
+            style = "content"
+        schema, refs = self._schemas.root(raw_schema if raw_schema is not None else {})
+        if isinstance(schema, dict) and isinstance(p.get("description"), str) and "description" not in schema:
+            schema = {**schema, "description": p["description"]}
+        if p.get("deprecated") is True and isinstance(schema, dict):
+            schema = {**schema, "deprecated": True}
+        prop = inputs.name(p["name"], location)
+        inputs.add(prop, schema, refs, required=bool(p.get("required")) or location == "path")
+        explode = p.get("explode")
+        inputs.bindings.append(
             {
                 "prop": prop,
                 "in": location,
                 "name": p["name"],
                 "style": style,
-                "explode": p.get("explode", style == "form"),
+                "explode": explode if isinstance(explode, bool) else style == "form",
             }
         )
 
-    def add_body(self, schemas: ToolSchemas, schema: Any, media: str, *, required: bool) -> JSON:
-        converted = schemas.convert(schema)
-        if _flattenable(converted):
-            wire_names: JSON = {}
-            for wire, sub in converted["properties"].items():
-                prop = self._name(wire, "body")
-                self.properties[prop] = sub
-                wire_names[prop] = wire
-                if required and wire in (converted.get("required") or []):
-                    self.required.append(prop)
-            return {"mode": "flat", "media": media, "props": wire_names, "required": required}
-        prop = unique("body", self.taken, "request")
-        self.taken.add(prop)
-        self.properties[prop] = converted
-        if required:
-            self.required.append(prop)
-        return {"mode": "whole", "media": media, "prop": prop, "required": required}
+    def _body(self, inputs: _Inputs, op: JSON, degraded: list[str]) -> JSON | None:
+        body = self._schemas.resolve(op.get("requestBody")) if op.get("requestBody") else None
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+            return None
+        chosen = choose_media(body["content"])
+        if chosen is None:
+            return None
+        media, kind = chosen
+        if len(body["content"]) > 1:
+            others = [m for m in body["content"] if m != media]
+            if others and kind != "json":
+                degraded.append(f"request body sent as {media} (also accepts {', '.join(others[:3])})")
+        media_object = body["content"].get(media) or body["content"][next(iter(body["content"]))]
+        media_object = media_object if isinstance(media_object, dict) else {}
+        required = body.get("required") is True
+        converted, refs = self._schemas.root(media_object.get("schema", {}))
+        if isinstance(converted, dict) and set(converted) == {"$ref"} and converted["$ref"].startswith(DEFS):
+            found = self._schemas.defs[converted["$ref"][len(DEFS) :]]
+            if flattenable(found.schema):
+                converted, refs = found.schema, list(found.refs)
+        spec: JSON = {"kind": kind, "media": media, "required": required}
+        if kind in ("json", "form", "multipart") and flattenable(converted):
+            return self._flat(inputs, spec, converted, refs, media_object)
+        prop = inputs.name("body", "request")
+        schema = whole_schema(kind, converted)
+        inputs.add(prop, schema, refs if schema is converted else [], required=required)
+        return spec | {"mode": "whole", "prop": prop}
 
-    def schema(self, defs: JSON) -> JSON:
-        out: JSON = {"type": "object", "properties": self.properties}
-        if self.required:
-            out["required"] = self.required
-        if defs:
-            out["$defs"] = defs
+    def _flat(self, inputs: _Inputs, spec: JSON, converted: JSON, refs: list[str], media_object: JSON) -> JSON:
+        wire_names: JSON = {}
+        files: list[str] = []
+        required_wire = set(converted.get("required") or [])
+        inputs.refs.extend(refs)
+        for wire, sub in converted["properties"].items():
+            prop = inputs.name(wire, "body")
+            file = spec["kind"] == "multipart" and (is_file(sub) or _is_file_ref(self._schemas, sub))
+            if file:
+                files.append(wire)
+            inputs.add(prop, FILE_SCHEMA if file else sub, [], required=spec["required"] and wire in required_wire)
+            wire_names[prop] = wire
+        out = spec | {"mode": "flat", "props": wire_names}
+        if files:
+            out["files"] = files
+        if spec["kind"] in ("form", "multipart") and (enc := encodings(media_object)):
+            out["encoding"] = enc
         return out
 
 
-def _flattenable(schema: Any) -> bool:
-    """A body whose top-level properties can become arguments: a plain object with named properties."""
-    return (
-        isinstance(schema, dict)
-        and schema.get("type") in ("object", None)
-        and isinstance(schema.get("properties"), dict)
-        and bool(schema["properties"])
-        and not any(k in schema for k in ("oneOf", "anyOf", "allOf", "$ref"))
-        and schema.get("additionalProperties") in (None, False)
-    )
+def _is_file_ref(schemas: DocSchemas, sub: Any) -> bool:
+    if isinstance(sub, dict) and isinstance(sub.get("$ref"), str) and sub["$ref"].startswith(DEFS):
+        found = schemas.defs.get(sub["$ref"][len(DEFS) :])
+        return found is not None and is_file(found.schema)
+    return False
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def operations(doc: JSON) -> list[tuple[str, str, JSON, JSON]]:
     """Every (method, path, path item, operation) in document order."""
     out = []
-    for path, item in (doc.get("paths") or {}).items():
+    paths = doc.get("paths")
+    for path, raw in (paths if isinstance(paths, dict) else {}).items():
+        item = raw
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            try:
+                item = {**resolve_pointer(doc, raw["$ref"]), **{k: v for k, v in raw.items() if k != "$ref"}}
+            except (RefError, TypeError):
+                item = None
         if not isinstance(item, dict):
             continue
         for method in METHODS:
             op = item.get(method)
             if isinstance(op, dict):
-                out.append((method, path, item, op))
+                out.append((method, str(path), item, op))
     return out
-
-
-__all__ = ["Converted", "OperationConverter", "SkipOperation", "operations", "server_url"]

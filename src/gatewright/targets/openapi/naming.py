@@ -36,6 +36,11 @@ def tool_name(operation_id: str | None, method: str, path: str, limit: int = MAX
     return _shorten(base, f"{method} {path}", limit)
 
 
+def with_suffix(name: str, suffix: str, limit: int = MAX_NAME) -> str:
+    """``name`` + ``suffix``, cutting ``name`` so the result stays within ``limit``."""
+    return name[: max(1, limit - len(suffix))] + suffix
+
+
 def argument_name(wire: str) -> str:
     """An argument name clients accept for a parameter or body property named ``wire`` on the wire."""
     base = _ARG_BAD.sub("_", wire).strip("_") or "value"

@@ -17,7 +17,7 @@ class RefError(Exception):
 
 def pointer_tokens(ref: str) -> list[str]:
     if not ref.startswith("#"):
-        raise RefError(f"external reference {ref} is not followed")
+        raise RefError(f"external reference {ref} is not followed (see GATEWRIGHT_OPENAPI_REF_BASE_URLS)")
     fragment = unquote(ref[1:])
     if fragment in ("", "/"):
         return []

@@ -32,16 +32,24 @@ def _substitute(server: JSON) -> str:
     return _VARIABLE.sub(value, url)
 
 
-def server_url(doc: JSON, path_item: JSON, op: JSON, override: str | None = None) -> str:
-    """The absolute http(s) base URL for ``op``; ``override`` (from the target) wins when given."""
-    if override:
-        url = override
-    else:
-        servers = op.get("servers") or path_item.get("servers") or doc.get("servers") or []
-        if not servers or not isinstance(servers[0], dict):
-            raise ServerError("the description has no servers entry: add an absolute https URL")
-        url = _substitute(servers[0])
+def _absolute(url: str) -> bool:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ServerError(f"server URL {url!r} must be an absolute http or https URL")
-    return url.rstrip("/")
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def server_url(doc: JSON, path_item: JSON, op: JSON, override: str | None = None) -> str:
+    """The absolute http(s) base URL for ``op``: ``override`` (from the target) when given, else the first
+    absolute entry of the operation's, path's or document's ``servers``."""
+    if override:
+        if not _absolute(override):
+            raise ServerError(f"server URL {override!r} must be an absolute http or https URL")
+        return override.rstrip("/")
+    servers = op.get("servers") or path_item.get("servers") or doc.get("servers") or []
+    entries = [s for s in servers if isinstance(s, dict)] if isinstance(servers, list) else []
+    if not entries:
+        raise ServerError("the description has no servers entry: add an absolute https URL")
+    for server in entries:
+        url = _substitute(server)
+        if _absolute(url):
+            return url.rstrip("/")
+    raise ServerError(f"server URL {_substitute(entries[0])!r} must be an absolute http or https URL")
