@@ -12,20 +12,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import io
 import os
 import platform
 import shutil
-import subprocess
-import sys
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import loadgen, procs, profiling
+from benchmarks import loadgen, procs, profiling, source
 from benchmarks.configure import CatalogGateway, Refused, create_catalog_gateway, create_gateway, create_targets, rpc
 from benchmarks.measure import Durations, Layout, loadgen_ceiling, measure_calls, measure_list, measure_startup
 from benchmarks.micro import run_micro
@@ -36,6 +32,7 @@ from benchmarks.variants import SigningKey, Variant, none_variant, variants
 
 JSON = dict[str, Any]
 CATALOG_SIZES = (3, 500, 5000)
+COMPARE = "none@compare"  # the side measured through the --compare gatewright
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,40 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--variants", default="none,jwt", help="gateway variants for tools/call (default none,jwt)")
     parser.add_argument("--profile", type=float, metavar="SECONDS", help="py-spy the gateway at c=32 for SECONDS")
     parser.add_argument("--rev", help="measure src/ of this git revision (extracted to the temp folder), not the tree")
+    parser.add_argument(
+        "--compare",
+        metavar="SRC_OR_REV",
+        help="also measure tools/call through another gatewright (a src/ folder or a git revision), same rounds",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, stores)")
     parser.add_argument("--results-dir", type=Path, help="where to write <timestamp>.json (default benchmarks/results)")
     return parser
-
-
-def _git_out(*argv: str) -> str:
-    try:
-        return subprocess.run(["git", *argv], capture_output=True, text=True, check=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
-def _git(rev: str | None) -> JSON:
-    if rev:
-        return {"measured": "revision", "commit": _git_out("rev-parse", rev)}
-    return {
-        "measured": "working tree",
-        "commit": _git_out("rev-parse", "HEAD"),
-        "src_dirty": bool(_git_out("status", "--porcelain", "--", "src")),
-    }
-
-
-def use_revision(rev: str, workdir: Path) -> None:
-    """Extract src/ of ``rev`` and make it the gatewright that this process and its children import."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", rev, "src"], capture_output=True, check=True, timeout=60
-    )
-    target = workdir / "rev"
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
-    src = str(target / "src")
-    sys.path.insert(0, src)
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
 
 
 def _machine() -> JSON:
@@ -145,14 +117,30 @@ class Setup:
     catalogs: list[CatalogGateway]
     layout: Layout
     durations: Durations
+    compare_pid: int | None = None
+
+
+def _start_compare(
+    spec: str, workdir: Path, layout: Layout, upstream_url: str
+) -> tuple[procs.Gatewright, loadgen.Request]:
+    """A second gatewright from another source, on the gateway core (idle while the first one is measured)."""
+    src = source.resolve(spec, workdir / "compare")
+    other = procs.start_gatewright(workdir / "data-compare", cpus=layout.gateway, pythonpath=src)
+    try:
+        requests, _ = call_gateways(other.control(), upstream_url, [none_variant()])
+    except Exception:
+        procs.stop(other.process)
+        raise
+    return other, requests["none"]
 
 
 def _meter(setup: Setup) -> procs.CpuMeter | None:
     layout = setup.layout
     if layout.gateway is None or layout.client is None:
         return None
-    ours = [os.getpid(), setup.upstream.process.pid]
-    return procs.CpuMeter({min(layout.gateway): [setup.gateway.process.pid], min(layout.client): ours})
+    gateways = [setup.gateway.process.pid] + ([setup.compare_pid] if setup.compare_pid else [])
+    client = [os.getpid(), setup.upstream.process.pid]
+    return procs.CpuMeter({min(layout.gateway): gateways, min(layout.client): client})
 
 
 def _load(results: JSON, setup: Setup, profile: float | None, workdir: Path) -> None:
@@ -176,7 +164,7 @@ def run(args: argparse.Namespace, workdir: Path) -> JSON:
         os.sched_setaffinity(0, layout.client)  # the load generator (this process) shares the upstream's core
     durations = Durations.quick() if args.quick else Durations()
     if args.rev:
-        use_revision(args.rev, workdir)
+        source.use(source.extract(args.rev, workdir / "rev"))
     key = SigningKey.generate()
     jwks = workdir / "jwks.json"
     jwks.write_bytes(key.jwks())
@@ -185,10 +173,11 @@ def run(args: argparse.Namespace, workdir: Path) -> JSON:
         "layout": layout.describe(),
         "durations": vars(durations),
         "machine": _machine(),
-        "git": _git(args.rev),
+        "git": source.describe(args.rev),
         "load_average_before": os.getloadavg(),
     }
     upstream = procs.start_upstream(workdir, cpus=layout.client, jwks=jwks)
+    other: tuple[procs.Gatewright, loadgen.Request] | None = None
     try:
         gateway = procs.start_gatewright(workdir / "data", cpus=layout.gateway)
         try:
@@ -203,14 +192,20 @@ def run(args: argparse.Namespace, workdir: Path) -> JSON:
                 for n in CATALOG_SIZES
                 for p in (False, True)
             ]
+            if args.compare:
+                other = _start_compare(args.compare, workdir, layout, upstream.url)
+                gateways[COMPARE] = other[1]
             tools = 3 * len(gateways) + sum(c.tools for c in catalogs)
             results["configured"] = {"gateways": len(gateways) + len(catalogs), "tools": tools}
             with _watch(gateway, upstream):
-                setup = Setup(gateway, upstream, gateways, catalogs, layout, durations)
+                compare_pid = other[0].process.pid if other is not None else None
+                setup = Setup(gateway, upstream, gateways, catalogs, layout, durations, compare_pid)
                 _load(results, setup, args.profile, workdir)
             results["memory_kib"] = {"empty_store": empty, **results["memory_kib"]}
         finally:
             procs.stop(gateway.process)
+            if other is not None:
+                procs.stop(other[0].process)
         results["startup"] = measure_startup(workdir, upstream.url, layout, durations.startup_runs)
     finally:
         procs.stop(upstream.process)

@@ -54,13 +54,19 @@ def pin(pid: int, cpus: set[int] | None) -> None:
         os.sched_setaffinity(pid, cpus)
 
 
-def spawn(argv: Sequence[str], *, cpus: set[int] | None, log: Path) -> subprocess.Popen[bytes]:
+def spawn(
+    argv: Sequence[str], *, cpus: set[int] | None, log: Path, pythonpath: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``argv`` pinned to ``cpus``; ``pythonpath`` goes first on the child's PYTHONPATH."""
     command = list(argv)
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(pythonpath), env.get("PYTHONPATH", "")) if p)
     taskset = shutil.which("taskset")
     if cpus is not None and taskset:
         command = [taskset, "-c", ",".join(str(c) for c in sorted(cpus)), *command]
     with open(log, "ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=REPO, env=env)
     if cpus is not None and not taskset:
         pin(process.pid, cpus)
     return process
@@ -133,12 +139,16 @@ def gatewright_argv(port: int, data_dir: Path) -> list[str]:
     return [sys.executable, "-m", "gatewright", "serve", "--port", str(port), "--data-dir", str(data_dir)]
 
 
-def start_gatewright(data_dir: Path, *, cpus: set[int] | None, ready: bool = True, port: int = 0) -> Gatewright:
-    """``gatewright serve`` on SQLite in ``data_dir``; waits for /readyz unless ``ready`` is False."""
+def start_gatewright(
+    data_dir: Path, *, cpus: set[int] | None, ready: bool = True, port: int = 0, pythonpath: Path | None = None
+) -> Gatewright:
+    """``gatewright serve`` on SQLite in ``data_dir``; waits for /readyz unless ``ready`` is False.
+
+    ``pythonpath`` runs another gatewright source folder (``--compare``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     # Default settings, as a user runs it (INFO logging: nothing is logged per call).
-    process = spawn(gatewright_argv(port, data_dir), cpus=cpus, log=data_dir / "server.log")
+    process = spawn(gatewright_argv(port, data_dir), cpus=cpus, log=data_dir / "server.log", pythonpath=pythonpath)
     server = Gatewright(f"http://127.0.0.1:{port}", data_dir, process)
     if ready:
         wait_for(

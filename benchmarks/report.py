@@ -35,20 +35,27 @@ def calls_table(calls: JSON, skipped: dict[str, str]) -> list[str]:
     gateways = [s for s in sides if s != "direct"]
     lines = ["tools/call: direct upstream against through gatewright (median of rounds)"]
     header = ["direct", *(f"gw:{s}" for s in gateways), *(f"gw:{s}/direct" for s in gateways)]
-    lines.append(_row("", header))
+    width = max(16, *(len(h) + 2 for h in header))
+    lines.append(_row("", header, width))
 
     def figures(block: JSON, key: str, fmt: Any) -> list[str]:
         values = [fmt(block[s][key]) for s in sides]
         return values + [_ratio(ratio(block[s][key], block["direct"][key])) for s in gateways]
 
-    lines.append(_row("p50 latency, c=1 (ms)", figures(c1, "p50_ms", _ms)))
-    lines.append(_row("p99 latency, c=1 (ms)", figures(c1, "p99_ms", _ms)))
-    lines.append(_row("calls/s, c=32", figures(c32, "rate", lambda v: f"{v:,.0f}")))
-    lines.append(_row("p50 latency, c=32 (ms)", figures(c32, "p50_ms", _ms)))
-    lines.append(_row("p99 latency, c=32 (ms)", figures(c32, "p99_ms", _ms)))
+    lines.append(_row("p50 latency, c=1 (ms)", figures(c1, "p50_ms", _ms), width))
+    lines.append(_row("p99 latency, c=1 (ms)", figures(c1, "p99_ms", _ms), width))
+    lines.append(_row("calls/s, c=32", figures(c32, "rate", lambda v: f"{v:,.0f}"), width))
+    lines.append(_row("p50 latency, c=32 (ms)", figures(c32, "p50_ms", _ms), width))
+    lines.append(_row("p99 latency, c=32 (ms)", figures(c32, "p99_ms", _ms), width))
     for side in gateways:
         added = c1[side]["p50_ms"] - c1["direct"]["p50_ms"]
         lines.append(f"  added latency p50 ({side}): {added:.3f} ms")
+    for side in gateways:
+        if side != "none" and "none" in c1:
+            lines.append(
+                f"  {side} against none: p50 c=1 {_ratio(ratio(c1[side]['p50_ms'], c1['none']['p50_ms']))}, "
+                f"calls/s c=32 {_ratio(ratio(c32[side]['rate'], c32['none']['rate']))}"
+            )
     for name, why in skipped.items():
         lines.append(f"  variant {name}: skipped ({why})")
     return lines
