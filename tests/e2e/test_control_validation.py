@@ -148,7 +148,6 @@ def test_unparseable_bodies_are_refused(gatewright: GatewrightProcess) -> None:
         ({"policyEngineConfiguration": {"arn": POLICY_ENGINE_ARN, "mode": "ENFORCE"}}, "policyEngineConfiguration"),
         ({"kmsKeyArn": KMS_ARN}, "kmsKeyArn"),
         ({"domainOverride": {"defaultDomain": "mcp.example.com"}}, "domainOverride"),
-        ({"protocolConfiguration": {"mcp": {"searchType": "SEMANTIC"}}}, "protocolConfiguration.mcp.searchType"),
     ],
 )
 def test_gateway_fields_not_supported_yet_are_refused(
