@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 from support.aws import signed_request, status_of, wait_gone
-from support.gateway import ROLE, GatewrightProcess, create_gateway, rpc, wait_status
+from support.gateway import ROLE, GatewrightProcess, create_gateway, create_target, rpc, wait_status
 from support.specs import petstore
 from support.upstream import Upstream
 
@@ -212,6 +212,24 @@ def test_timestamps_on_the_wire_are_iso8601(gatewright: GatewrightProcess, contr
     bare = signed_request("GET", url.rstrip("/"), b"", gatewright.credentials())
     assert bare.status_code == 200
     assert bare.json()["gatewayId"] == gateway["gatewayId"]
+
+
+def test_replayed_and_stored_timestamps_keep_the_wire_format(
+    gatewright: GatewrightProcess, control: Any, upstream: Upstream, unique_name: str
+) -> None:
+    creds = gatewright.credentials()
+    body = json.dumps({"name": unique_name, "roleArn": ROLE, "authorizerType": "NONE", "clientToken": "c" * 40})
+    first = signed_request("POST", f"{gatewright.url}/gateways/", body.encode(), creds).json()
+    replay = signed_request("POST", f"{gatewright.url}/gateways/", body.encode(), creds).json()
+    assert replay["createdAt"] == first["createdAt"]
+    assert ISO_MILLIS.match(replay["createdAt"]), replay["createdAt"]
+    gateway = wait_status(lambda: control.get_gateway(gatewayIdentifier=first["gatewayId"]))
+    target = create_target(control, gateway["gatewayId"], "pets", _inline(petstore(upstream.url))["mcp"])
+    control.synchronize_gateway_targets(gatewayIdentifier=gateway["gatewayId"], targetIdList=[target["targetId"]])
+    wait_status(lambda: control.get_gateway_target(gatewayIdentifier=gateway["gatewayId"], targetId=target["targetId"]))
+    url = f"{gatewright.url}/gateways/{gateway['gatewayId']}/targets/{target['targetId']}/"
+    synced = signed_request("GET", url, b"", creds).json()
+    assert ISO_MILLIS.match(synced["lastSynchronizedAt"]), synced["lastSynchronizedAt"]
 
 
 def test_gateway_ids_from_names_stay_unique(control: Any, unique_name: str) -> None:

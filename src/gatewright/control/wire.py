@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -144,8 +144,14 @@ def parse_request(
     return params
 
 
-def _timestamp(value: datetime) -> str:
-    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def _timestamp(value: datetime | str) -> str:
+    """ISO 8601 in UTC with milliseconds (``2025-01-02T03:04:05.678Z``), whatever form the value was kept in
+    (a datetime, or an ISO string: a replayed idempotent response, ``lastSynchronizedAt``)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _shape_output(value: Any, shape: Shape) -> Any:
@@ -164,7 +170,7 @@ def _shape_output(value: Any, shape: Shape) -> Any:
         return [_shape_output(v, shape.member) for v in value]
     if kind == "map":
         return {k: _shape_output(v, shape.value) for k, v in value.items()}
-    if kind == "timestamp" and isinstance(value, datetime):
+    if kind == "timestamp" and isinstance(value, datetime | str):
         return _timestamp(value)
     return value
 
