@@ -19,8 +19,6 @@ from support.gateway import (
     create_gateway,
     create_target,
     rpc,
-    start_gatewright,
-    stop_gatewright,
     wait_status,
 )
 from support.moto_server import MotoServer
@@ -31,9 +29,10 @@ from support.petstore_apigw import (
     add_method,
     client_credentials_token,
     create_petstore,
+    gatewright_session,
     quick_create,
     seed_configuration,
-    start_stage_standin,
+    stage_session,
 )
 from support.upstream import PETS
 
@@ -42,19 +41,14 @@ TOOLS = "apiGatewayToolConfiguration"
 
 @pytest.fixture(scope="module")
 def stage() -> Iterator[StageStandIn]:
-    standin, stop = start_stage_standin()
-    yield standin
-    stop()
+    yield from stage_session()
 
 
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
 ) -> Iterator[GatewrightProcess]:
-    env = {**moto.env(), "GATEWRIGHT_APIGATEWAY_INVOKE_URL": stage.template}
-    process = start_gatewright(tmp_path_factory.mktemp("gatewright-apigw"), env)
-    yield process
-    stop_gatewright(process)
+    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-apigw"), moto, stage)
 
 
 @pytest.fixture(scope="module")

@@ -20,14 +20,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 from aiohttp import web
 
-from support.gateway import GatewrightProcess
+from support.gateway import GatewrightProcess, start_gatewright, stop_gatewright
+from support.moto_server import MotoServer
 from support.net import free_port
 from support.upstream import PETS, serve_app
 
@@ -54,7 +55,9 @@ def add_method(
     client: Any, api_id: str, resource_id: str, method: str, *, integration: str = _INTEGRATION, **extra: Any
 ) -> None:
     """A method with an HTTP integration, as the console creates it (``extra``: put_method arguments)."""
-    client.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=method, authorizationType="NONE", **extra)
+    client.put_method(
+        restApiId=api_id, resourceId=resource_id, httpMethod=method, **({"authorizationType": "NONE"} | extra)
+    )
     client.put_integration(
         restApiId=api_id,
         resourceId=resource_id,
@@ -184,13 +187,33 @@ def start_stage_standin() -> tuple[StageStandIn, Callable[[], None]]:
     return standin, serve_app(app, port, "test-apigateway-stage")
 
 
+def stage_session() -> Iterator[StageStandIn]:
+    """For a fixture: ``yield from stage_session()``."""
+    standin, stop = start_stage_standin()
+    yield standin
+    stop()
+
+
+def gatewright_session(data_dir: Any, moto: MotoServer, stage: StageStandIn) -> Iterator[GatewrightProcess]:
+    """For a fixture: a gatewright that reads API Gateway from ``moto`` (standard AWS variables only) and
+    calls stages at the stand-in (GATEWRIGHT_APIGATEWAY_INVOKE_URL)."""
+    process = start_gatewright(data_dir, {**moto.env(), "GATEWRIGHT_APIGATEWAY_INVOKE_URL": stage.template})
+    yield process
+    stop_gatewright(process)
+
+
+def cli_command(server: GatewrightProcess | None, *args: str) -> list[str]:
+    """``gatewright ARGS [--endpoint-url ... --data-dir ...]`` (no connection flags when ``server`` is None)."""
+    connection = ["--endpoint-url", server.url, "--data-dir", str(server.data_dir)] if server else []
+    return [sys.executable, "-m", "gatewright", *args, *connection]
+
+
 def run_cli(
-    server: GatewrightProcess, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    server: GatewrightProcess | None, *args: str, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """``gatewright ARGS --endpoint-url ... --data-dir ...`` as a user runs it (``env``: extra variables)."""
-    connection = ["--endpoint-url", server.url, "--data-dir", str(server.data_dir)]
+    """``gatewright ARGS`` as a user runs it, without a terminal (``env``: extra variables)."""
     return subprocess.run(
-        [sys.executable, "-m", "gatewright", *args, *connection],
+        cli_command(server, *args),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -165,7 +165,7 @@ def add_target(args: argparse.Namespace) -> int:
 
     credentials = _credentials(args)
     try:
-        api = read_rest_api(args.rest_api_id, args.stage, region=settings_of(args).region)
+        api = read_rest_api(args.rest_api_id, args.stage, region=settings_of(args).region, full=False)
         tools = _tool_configuration(args, api, credentials)
     except (ReadError, Problem) as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -110,7 +110,7 @@ class ApiGatewayKind:
 
     async def precheck(self, target: TargetConfig, settings: Settings) -> None:
         try:
-            await _read_and_select(target, settings)
+            await _read_and_select(target, settings, full=False)
         except (ReadError, Problem) as exc:
             raise ValidationError.for_field(exc.field, exc.message) from None
 
@@ -146,7 +146,7 @@ class ApiGatewayKind:
         return ApiGatewayTarget(target, artifact, env)
 
 
-async def _read_and_select(target: TargetConfig, settings: Settings) -> tuple[RestApi, Selection]:
+async def _read_and_select(target: TargetConfig, settings: Settings, *, full: bool = True) -> tuple[RestApi, Selection]:
     config = target.config
     api = await asyncio.to_thread(
         read_rest_api,
@@ -155,6 +155,7 @@ async def _read_and_select(target: TargetConfig, settings: Settings) -> tuple[Re
         region=settings.region,
         connect_timeout=settings.upstream_connect_timeout_seconds,
         read_timeout=settings.upstream_timeout_seconds,
+        full=full,
     )
     selection = select(
         api,

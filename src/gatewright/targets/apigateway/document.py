@@ -5,7 +5,8 @@
   their required flags; the ``multivalue*`` forms become string arrays) plus every ``{var}`` of the path
   (always required); all are strings, as API Gateway passes them;
 * ``requestBody``: the method's request model (``application/json`` first), the model's JSON schema
-  (draft 4) under ``components/schemas``; references between models
+  (draft 4) under ``components/schemas``, required when the model lists required properties (so they stay
+  required in the tool's schema); references between models
   (``https://apigateway.amazonaws.com/restapis/ID/models/NAME``) and a model's own ``#/definitions/...``
   become local references;
 * descriptions: an override's, else the stage export's ``summary``/``description`` (and parameter
@@ -64,7 +65,7 @@ def _rewrite(node: Any, model: str, used: set[str]) -> Any:
 def _models(api: RestApi, roots: set[str], notes: list[str]) -> JSON:
     """Every model reachable from ``roots``, with local references."""
     schemas: JSON = {}
-    pending = sorted(roots)
+    pending = sorted(roots, reverse=True)
     while pending:
         name = pending.pop()
         if name in schemas:
@@ -80,7 +81,7 @@ def _models(api: RestApi, roots: set[str], notes: list[str]) -> JSON:
                 notes.append(f"model {name} is not valid JSON; its body is not described")
         used: set[str] = set()
         schemas[name] = _rewrite(parsed, name, used) if isinstance(parsed, dict) else {}
-        pending.extend(sorted(used - set(schemas)))
+        pending.extend(sorted(used - set(schemas), reverse=True))
     return schemas
 
 
@@ -121,14 +122,25 @@ def _parameters(op: Selected, exported: JSON) -> list[JSON]:
     return list(params.values())
 
 
-def _body(op: Selected) -> tuple[JSON | None, str | None]:
+def _body(api: RestApi, op: Selected) -> tuple[JSON | None, str | None]:
     models = op.source.request_models
     if not models:
         return None, None
     media = "application/json" if "application/json" in models else next(iter(models))
     name = models[media]
     content_type = "application/json" if media == "$default" else media
-    return {"content": {content_type: {"schema": {"$ref": COMPONENTS + _pointer(name)}}}}, name
+    body: JSON = {"content": {content_type: {"schema": {"$ref": COMPONENTS + _pointer(name)}}}}
+    if _declares_required(api.models.get(name)):
+        body["required"] = True  # the model's required properties stay required in the tool's schema
+    return body, name
+
+
+def _declares_required(text: str | None) -> bool:
+    try:
+        parsed = json.loads(text) if text else None
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and bool(parsed.get("required"))
 
 
 def _operation(api: RestApi, op: Selected, roots: set[str]) -> JSON:
@@ -143,7 +155,7 @@ def _operation(api: RestApi, op: Selected, roots: set[str]) -> JSON:
     params = _parameters(op, exported)
     if params:
         out["parameters"] = params
-    body, model = _body(op)
+    body, model = _body(api, op)
     if body is not None and model is not None:
         out["requestBody"] = body
         roots.add(model)

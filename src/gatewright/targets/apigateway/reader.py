@@ -164,9 +164,18 @@ def _describe(exc: Exception, what: str) -> str:
 
 
 def read_rest_api(
-    rest_api_id: str, stage: str, *, region: str, connect_timeout: float = 5.0, read_timeout: float = 30.0
+    rest_api_id: str,
+    stage: str,
+    *,
+    region: str,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 30.0,
+    full: bool = True,
 ) -> RestApi:
-    """Read the REST API and stage; ReadError when either is missing or API Gateway cannot be reached."""
+    """Read the REST API and stage; ReadError when either is missing or API Gateway cannot be reached.
+
+    ``full=False`` skips what only tool schemas need (models, export): enough to check a configuration.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     what = f"REST API {rest_api_id}"
@@ -196,14 +205,17 @@ def read_rest_api(
         what = f"the resources of REST API {rest_api_id}"
         result.resources = reader.resources()
         result.deployed = reader.deployed(found.get("deploymentId"))
-        what = f"the models of REST API {rest_api_id}"
-        result.models = {str(m["name"]): str(m.get("schema") or "{}") for m in reader.pages("get_models")}
         what = f"the authorizers of REST API {rest_api_id}"
         result.authorizers = {str(a["id"]): a for a in reader.pages("get_authorizers")}
+        if full:
+            what = f"the models of REST API {rest_api_id}"
+            result.models = {str(m["name"]): str(m.get("schema") or "{}") for m in reader.pages("get_models")}
     except (BotoCoreError, ClientError) as exc:
         if _not_found(exc):
             raise ReadError(f"REST API {rest_api_id} or its stage {stage} no longer exists") from None
         raise ReadError(_describe(exc, what)) from None
+    if not full:
+        return result
     try:
         result.export = reader.export()
     except (BotoCoreError, ClientError, ValueError, KeyError) as exc:
