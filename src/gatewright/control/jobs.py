@@ -2,8 +2,9 @@
 
 Each job carries the ``generation`` of the record it was started for. When it finishes it re-reads the
 record and applies its result (the built blob, the status) only if the generation is unchanged, so a newer
-Update or Synchronize always wins over an older build that finishes late, and a deleted target gets no blob. Records left in a transitional state by a stopped
-process are picked up again by :meth:`Jobs.resume` at start-up.
+Update or Synchronize always wins over an older build that finishes late, and a deleted target gets no
+blob. Records left in a transitional state by a stopped process are picked up again by
+:meth:`Jobs.resume` at start-up.
 
 A built target is stored as a blob ``target:<id>`` holding the configuration it was built from and its
 artifact, so every process can load it without building again (and keeps serving the last good build
