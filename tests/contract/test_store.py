@@ -159,7 +159,7 @@ async def test_concurrent_read_modify_write_loses_no_update(stores: Stores) -> N
     """Many tasks on two store objects (two processes) each add 1 with expected_version + retry."""
     first, second = await stores.open(), await stores.open()
     await first.create(GW, "counter", "", "counter", {"count": 0})
-    tasks, increments = 16, 3
+    tasks, increments = 8, 3
     conflicts = 0
 
     async def add_one(store: Store) -> None:

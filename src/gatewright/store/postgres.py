@@ -44,10 +44,12 @@ class _PgTx:
 
 class PostgresStore(SqlStore):
     dialect = POSTGRES
-    migration_lock_sql = "SELECT pg_advisory_xact_lock(7318001)"
+    # Advisory locks are per database; keyed by schema too, so deployments (or test runs) that share one
+    # database in different schemas do not wait for each other.
+    migration_lock_sql = "SELECT pg_advisory_xact_lock(7318001, hashtext(current_schema()))"
     # Sequence numbers are handed out at INSERT but become visible at COMMIT, possibly out of order; holding
     # this lock from the INSERT to the COMMIT makes commit order the sequence order (see SqlStore).
-    change_lock_sql = "SELECT pg_advisory_xact_lock(7318002)"
+    change_lock_sql = "SELECT pg_advisory_xact_lock(7318002, hashtext(current_schema()))"
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
         if psycopg is None:
