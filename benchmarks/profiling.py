@@ -58,7 +58,15 @@ def _frame(raw: str) -> str:
     return f"{found['func']} ({file})"
 
 
+# Frames that enclose everything (process start-up, the event loop's entry): left out of "inclusive".
+_OUTER = ("<frozen runpy>", "gatewright/__main__.py", "gatewright/cli/", "uvicorn/server.py", "uvicorn/_compat.py")
+# Samples whose innermost Python frame is the loop's entry point are time in uvloop's C code (I/O, callbacks).
+_LOOP = "Runner.run (asyncio/runners.py)"
+
+
 def _area(frame: str) -> str:
+    if frame == _LOOP:
+        return "event loop (uvloop C code, socket I/O)"
     for marker, name in _AREAS:
         if marker in frame:
             return name
@@ -85,7 +93,8 @@ def summarise(collapsed: str, top: int = 20) -> JSON:
         own[frames[-1]] += count
         areas[_area(frames[-1])] += count
         for frame in set(frames):
-            inclusive[frame] += count
+            if frame != _LOOP and not any(marker in frame for marker in _OUTER):
+                inclusive[frame] += count
 
     def shares(counter: Counter[str]) -> list[list[Any]]:
         return [[name, round(100 * n / total, 1)] for name, n in counter.most_common(top)] if total else []
