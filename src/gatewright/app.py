@@ -16,11 +16,13 @@ from gatewright.auth.inbound.authorizers import PRM_PATH, Authorizers
 from gatewright.auth.inbound.iam import IamKeys
 from gatewright.auth.issuer.clients import Clients
 from gatewright.auth.issuer.keys import IssuerKeys
-from gatewright.auth.issuer.server import JWKS_PATH, OAUTH_PATH, OIDC_PATH, TOKEN_PATH, IssuerServer
+from gatewright.auth.issuer.server import PATHS as ISSUER_PATHS
+from gatewright.auth.issuer.server import IssuerServer
 from gatewright.auth.outbound.resolver import CredentialResolver
-from gatewright.control import identities
+from gatewright.control import identities, tags
 from gatewright.control.app import ControlPlane
 from gatewright.control.common import ControlContext
+from gatewright.control.gateway_options import gateway_option_extensions
 from gatewright.control.iam_keys import iam_key_extensions
 from gatewright.control.ids import MCP_PATH_PREFIX, Naming
 from gatewright.control.jobs import Jobs
@@ -32,9 +34,12 @@ from gatewright.secrets import SecretBox
 from gatewright.settings import Settings
 from gatewright.store import Store, open_store
 from gatewright.targets.apigateway import ApiGatewayKind
+from gatewright.targets.aws_lambda import LambdaKind
 from gatewright.targets.base import TargetEnv
+from gatewright.targets.mcp_server import McpServerKind
 from gatewright.targets.openapi import OpenApiKind
 from gatewright.targets.registry import TargetKinds
+from gatewright.targets.smithy import SmithyKind
 from gatewright.upstream.http import HttpClient
 from gatewright.web.asgi import JSON_TYPE, HttpError, Receive, Scope, Send, send, send_text
 from gatewright.web.hosts import HostPolicy
@@ -50,11 +55,10 @@ _GATEWAY_PRM = re.compile(
     + re.escape(PRM_PATH)
     + r")/?$"
 )
-_ISSUER_PATHS = frozenset({TOKEN_PATH, JWKS_PATH, OIDC_PATH, OAUTH_PATH})
 
 
 def target_kinds() -> TargetKinds:
-    return TargetKinds([OpenApiKind(), ApiGatewayKind()])
+    return TargetKinds([OpenApiKind(), ApiGatewayKind(), LambdaKind(), SmithyKind(), McpServerKind()])
 
 
 class GatewrightApp:
@@ -74,8 +78,15 @@ class GatewrightApp:
         self.credentials = CredentialResolver(self.store, self.secrets, self.http, settings)
         self.env = TargetEnv(settings=settings, http=self.http, credentials=self.credentials)
         self.iam_keys = IamKeys(self.store, self.secrets, settings)
+        issuer_keys = IssuerKeys(self.store, self.secrets, settings.issuer_token_seconds)
+        self.issuer = IssuerServer(settings.base_url, issuer_keys, Clients(self.store), settings.issuer_token_seconds)
         self.authorizers = Authorizers(
-            self.http, self.iam_keys, base_url=settings.base_url, leeway=settings.jwt_leeway_seconds
+            self.http,
+            self.iam_keys,
+            base_url=settings.base_url,
+            leeway=settings.jwt_leeway_seconds,
+            jwks_min_refresh=settings.jwks_min_refresh_seconds,
+            local=self.issuer.key_sources(),
         )
         self.registry = Registry(settings, self.store, self.kinds, self.env, self.authorizers)
         self.jobs = Jobs(
@@ -86,8 +97,6 @@ class GatewrightApp:
             check_gateway=self.authorizers.check_discovery,
         )
         self.naming = Naming(settings.region, settings.account_id, settings.base_url)
-        issuer_keys = IssuerKeys(self.store, self.secrets, settings.issuer_token_seconds)
-        self.issuer = IssuerServer(settings.base_url, issuer_keys, Clients(self.store), settings.issuer_token_seconds)
         context = ControlContext(
             settings,
             self.store,
@@ -100,8 +109,9 @@ class GatewrightApp:
         extensions = [
             *oauth_extensions(self.issuer, Clients(self.store), issuer_keys),
             *iam_key_extensions(self.iam_keys),
+            *gateway_option_extensions(),
         ]
-        self.control = ControlPlane(context, extra_handlers=identities.HANDLERS, extensions=extensions)
+        self.control = ControlPlane(context, extra_handlers=identities.HANDLERS | tags.HANDLERS, extensions=extensions)
         hosts = HostPolicy.from_settings(settings)
         if hosts.hosts is None:
             log.warning(
@@ -139,7 +149,7 @@ class GatewrightApp:
         found = _MCP_PATH.match(path) if path.startswith(MCP_PATH_PREFIX) else None
         if found is not None:
             await self.mcp(scope, receive, send_, found[1])
-        elif path in _ISSUER_PATHS:
+        elif path in ISSUER_PATHS:
             await self.issuer(scope, receive, send_)
         elif path.startswith(PRM_PATH) or (path.startswith(MCP_PATH_PREFIX) and path.endswith(PRM_PATH)):
             await self._protected_resource(path, send_)

@@ -212,9 +212,9 @@ def test_target_kinds_not_supported_yet_are_refused(loose: Any, unique_name: str
         loose.create_gateway_target(
             gatewayIdentifier=gateway["gatewayId"],
             name="t",
-            targetConfiguration={"mcp": {"mcpServer": {"endpoint": "https://mcp.example.com/mcp"}}},
+            targetConfiguration={"mcp": {"connector": {"source": {"connectorId": "web-search"}}}},
         )
-    assert field_names(error) == ["targetConfiguration.mcp.mcpServer"]
+    assert field_names(error) == ["targetConfiguration.mcp.connector"]
     assert "not supported" in error["Error"]["Message"]
 
 

@@ -96,12 +96,14 @@ class ControlPlane:
             )
         except SignatureError as exc:
             raise AccessDeniedError(str(exc)) from None
-        extension = match_extension(self._extensions, scope["method"], scope["path"])
+        # Routes match the raw (still percent-encoded) path, so that a label may hold an encoded "/" (an ARN);
+        # each label is decoded once by the matcher.
+        extension = match_extension(self._extensions, scope["method"], raw_path_text)
         if extension is not None:
             ext, labels = extension
             result = await self._run(ext.name, ext.handler, extension_params(labels, query, body), ext.method)
             return ext.status, orjson.dumps(result)
-        found = match(self._routes, scope["method"], scope["path"])
+        found = match(self._routes, scope["method"], raw_path_text)
         if found is None:
             raise ValidationError(f"Unknown operation {scope['method']} {scope['path']}", reason="CannotParse")
         op, labels = found

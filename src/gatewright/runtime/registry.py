@@ -20,16 +20,22 @@ from typing import Any
 import orjson
 
 from gatewright.catalog.catalog import Catalog, TargetTools
+from gatewright.catalog.search.indexer import SearchIndexer
+from gatewright.catalog.search.tool import SEARCH_TOOL_JSON
 from gatewright.control.ids import MCP_PATH_PREFIX
 from gatewright.resources import API_KEY_PROVIDER, GATEWAY, OAUTH2_PROVIDER, TARGET, target_blob_key
+from gatewright.runtime.features import GatewayFeatures, Source
 from gatewright.runtime.forwarding import Forwarding
 from gatewright.runtime.gateway import GatewayConfig, GatewayRuntime
 from gatewright.settings import Settings
 from gatewright.store import Store
 from gatewright.targets.base import Target, TargetEnv, artifact_from_json
+from gatewright.targets.features import McpFeatures
 from gatewright.targets.registry import TargetKinds, target_config
 
 log = logging.getLogger("gatewright.runtime")
+# A jump of the change feed this large means changes were pruned before this process read them.
+MISSED_GAP = 1000
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Registry:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Tool search of SEMANTIC gateways: indexes built here, when a catalog changes (docs/search.md).
+        self._search = SearchIndexer(settings.data_dir / "search", settings.search_backend)
         self.ready = False
 
     def get(self, gateway_id: str) -> GatewayRuntime | None:
@@ -78,6 +86,7 @@ class Registry:
             await loaded.target.aclose()
         self._targets.clear()
         self._gateways.clear()
+        self._search.close()
 
     def notify(self) -> None:
         self._wake.set()
@@ -96,8 +105,15 @@ class Registry:
         """Apply every change written since the last refresh."""
         async with self._lock:
             changes, seq = await self._store.changes_since(self._seq)
+            missed = bool(changes) and self._seq > 0 and changes[0].seq - self._seq > MISSED_GAP
             self._seq = seq
             gateways = {c.id if c.kind == GATEWAY else c.parent for c in changes if c.kind in (GATEWAY, TARGET)}
+            if missed:  # the feed was pruned past us (a long pause): reload everything
+                gateways |= set(self._gateways) | {
+                    r.id for r in await self._store.list_records(GATEWAY, "", limit=1_000_000)
+                }
+                if self._env.credentials is not None:
+                    self._env.credentials.invalidate()
             credentials = self._env.credentials
             if credentials is not None:
                 for change in changes:
@@ -110,6 +126,7 @@ class Registry:
         record = await self._store.get(GATEWAY, gateway_id)
         if record is None or record.doc["status"] == "DELETING":
             self._gateways.pop(gateway_id, None)
+            self._search.forget(gateway_id)
             for target_id in [t for t, owner in self._owner.items() if owner == gateway_id]:
                 await self._unload(target_id)
             return
@@ -134,9 +151,18 @@ class Registry:
             if self._authorizers
             else None
         )
-        self._gateways[gateway_id] = GatewayRuntime(
-            config, Catalog(groups, page_size=page_size), authorizer, forwarding
-        )
+        semantic = ((record.doc.get("protocolConfiguration") or {}).get("mcp") or {}).get("searchType") == "SEMANTIC"
+        head = [SEARCH_TOOL_JSON] if semantic else []
+        prefix = not (config.unprefixed and len(groups) == 1)  # the one-target transparent proxy option
+        catalog = Catalog(groups, page_size=page_size, prefix=prefix, head=head)
+        if semantic:
+            tools = [e.tool for e in catalog.entries]
+            catalog.search = self._search.attach(gateway_id, catalog.entries, tools, catalog.fingerprint)
+        sources = [
+            Source(g.target_id, g.name, g.target, i) for i, g in enumerate(groups) if isinstance(g.target, McpFeatures)
+        ]
+        features = GatewayFeatures(sources, groups, prefix=prefix, page_size=page_size, head=head)
+        self._gateways[gateway_id] = GatewayRuntime(config, catalog, authorizer, forwarding, features)
 
     async def _load_target(self, gateway_id: str, target_id: str) -> _Loaded | None:
         blob = await self._store.get_blob(target_blob_key(target_id))

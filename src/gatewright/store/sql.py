@@ -18,6 +18,8 @@ import orjson
 from gatewright.store.base import Change, NotFound, Record, VersionConflict
 from gatewright.store.schema import MIGRATIONS, Dialect, statements
 
+CHANGE_RETENTION = 5000
+PRUNE_EVERY = 500
 _SELECT_ID = (
     "SELECT kind, id, parent, name, doc, version, created_at, updated_at FROM records WHERE kind = ? AND id = ?"
 )
@@ -212,4 +214,11 @@ class SqlStore(abc.ABC):
         """Append to the change feed: always the last statement of a write, so the lock is held briefly."""
         if self.change_lock_sql:
             await tx.fetchall(self.change_lock_sql)
-        await tx.execute("INSERT INTO changes (kind, id, parent) VALUES (?, ?, ?)", (kind, id, parent))
+        rows = await tx.fetchall(
+            "INSERT INTO changes (kind, id, parent) VALUES (?, ?, ?) RETURNING seq", (kind, id, parent)
+        )
+        seq = int(rows[0][0])
+        if seq % PRUNE_EVERY == 0:
+            # Followers poll every second or so: keeping the last CHANGE_RETENTION changes is plenty, and start-up
+            # reads a bounded feed. (A process that falls further behind reloads everything; see runtime/registry.)
+            await tx.execute("DELETE FROM changes WHERE seq <= ?", (seq - CHANGE_RETENTION,))
