@@ -57,8 +57,11 @@ def test_list_shows_rest_apis_and_stages(moto: MotoServer) -> None:
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert rows[api.id] == {"id": api.id, "name": "ListedStore", "endpointTypes": ["REGIONAL"], "stages": [STAGE]}
-    text = run_cli(None, "apigateway", "list", env=moto.env()).stdout
-    assert f"{api.id}  ListedStore  REGIONAL  stages: {STAGE}" in text
+    # The service's own endpoint variable wins over AWS_ENDPOINT_URL (nothing listens on port 9).
+    for variable in ("AWS_ENDPOINT_URL_API_GATEWAY", "AWS_ENDPOINT_URL_APIGATEWAY"):
+        env = {**moto.env(), "AWS_ENDPOINT_URL": "http://127.0.0.1:9", variable: moto.url}
+        text = run_cli(None, "apigateway", "list", env=env).stdout
+        assert f"{api.id}  ListedStore  REGIONAL  stages: {STAGE}" in text
 
 
 def test_add_target_with_flags(server: GatewrightProcess, control: Any, moto: MotoServer, unique_name: str) -> None:

@@ -234,6 +234,7 @@ def test_synchronize_rereads_the_stage(control: Any, apigw: Any, stage: StageSta
     failed = wait_status(get)
     assert failed["status"] == "SYNCHRONIZE_UNSUCCESSFUL"
     assert any(f"has no stage {STAGE}" in r for r in failed["statusReasons"]), failed["statusReasons"]
+    assert "pets___DeletePet" in _tools(gateway["gatewayUrl"])
 
     # The whole API disappears.
     apigw.delete_rest_api(restApiId=api.id)

@@ -1,8 +1,9 @@
 """Read one REST API stage from API Gateway with boto3 (``apigateway``), into plain data.
 
-The endpoint, region and credentials are the standard AWS settings (``AWS_ENDPOINT_URL_APIGATEWAY``,
-``AWS_ENDPOINT_URL``, ``AWS_REGION``/``AWS_DEFAULT_REGION`` or the profile, the credential chain), so AWS,
-LocalStack and a moto server all work; without a configured region the gateway's (``GATEWRIGHT_REGION``).
+The endpoint, region and credentials are the standard AWS settings: ``AWS_ENDPOINT_URL_API_GATEWAY`` (or
+``AWS_ENDPOINT_URL_APIGATEWAY``), then ``AWS_ENDPOINT_URL``; ``AWS_REGION``/``AWS_DEFAULT_REGION`` or the
+profile (else the gateway's ``GATEWRIGHT_REGION``); the credential chain. AWS, LocalStack and a moto server
+all work.
 
 What is read: the REST API (endpoint types), the stage and its deployment (the deployed methods, when the
 service returns an API summary), the resources with their methods (request parameters, request models,
@@ -16,7 +17,9 @@ This is blocking code: callers run it in a thread.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +138,9 @@ class _Reader:
         return doc if isinstance(doc, dict) else None
 
 
+@functools.lru_cache(maxsize=4)
 def _client(region: str, connect_timeout: float, read_timeout: float) -> Any:
+    """One client per settings (creating one costs ~100 ms; clients are thread-safe and refresh credentials)."""
     import boto3
     from botocore.config import Config
 
@@ -143,7 +148,12 @@ def _client(region: str, connect_timeout: float, read_timeout: float) -> Any:
     config = Config(
         connect_timeout=connect_timeout, read_timeout=read_timeout, retries={"max_attempts": 3, "mode": "standard"}
     )
-    return session.client("apigateway", region_name=session.region_name or region, config=config)
+    # botocore's own variable is AWS_ENDPOINT_URL_API_GATEWAY (from the service id "API Gateway");
+    # AWS_ENDPOINT_URL_APIGATEWAY is accepted too, as the name people guess.
+    alias = None if os.environ.get("AWS_ENDPOINT_URL_API_GATEWAY") else os.environ.get("AWS_ENDPOINT_URL_APIGATEWAY")
+    return session.client(
+        "apigateway", region_name=session.region_name or region, config=config, endpoint_url=alias or None
+    )
 
 
 def _not_found(exc: Exception) -> bool:
