@@ -82,6 +82,12 @@ class Settings:
     # (placeholders {restApiId}, {region}, {stage}): LocalStack, a custom domain, a local stand-in (docs/apigateway.md).
     apigateway_invoke_url: str = ""
     session_idle_seconds: int = 3600
+    # Lambda targets (docs/lambda.md): the local functions folder (empty: <data dir>/functions); where a lambdaArn
+    # runs (auto: a local function when the folder has it, else AWS; local; aws); a local invocation's limits.
+    functions_dir: str = ""
+    lambda_mode: str = "auto"
+    functions_timeout_seconds: float = 30.0
+    functions_memory_mb: int = 512
     # Key(s) that encrypt secrets at rest (comma-separated Fernet keys, newest first); default: a key file
     # in the data folder, created on first start.
     master_key: Secret = field(default_factory=lambda: Secret(""))
@@ -104,6 +110,10 @@ class Settings:
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "gatewright.db"
+
+    @property
+    def functions_path(self) -> Path:
+        return Path(self.functions_dir) if self.functions_dir else self.data_dir / "functions"
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

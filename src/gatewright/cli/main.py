@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from gatewright import __version__
-from gatewright.cli import admin, apigateway, gateways, identity, openapi, serve
+from gatewright.cli import admin, apigateway, functions, gateways, identity, openapi, serve
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def parser() -> argparse.ArgumentParser:
     identity.add_parsers(sub, gateway_sub)
     openapi.add_parsers(sub)  # after gateways: adds `target report`
     apigateway.add_parsers(sub)
+    functions.add_parsers(sub)
     return root
 
 
