@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks import loadgen, procs, profiling, source
 from benchmarks.configure import CatalogGateway, Refused, create_catalog_gateway, create_gateway, create_targets, rpc
-from benchmarks.measure import Durations, Layout, loadgen_ceiling, measure_calls, measure_list, measure_startup
+from benchmarks.measure import Durations, Layout, loadgen_ceiling, measure_calls, measure_list, measure_startup, one
 from benchmarks.micro import run_micro
 from benchmarks.report import render, targets, write
 from benchmarks.specs import CALL_ARGUMENTS, CALL_PATH, CALL_TOOL, small_api
@@ -128,14 +128,26 @@ class Setup:
     compare_pid: int | None = None
 
 
+def _catalog_plan() -> list[tuple[int, bool]]:
+    """The tools/list gateways: every size, with the full list and paginated."""
+    return [(n, paginate) for n in CATALOG_SIZES for paginate in (False, True)]
+
+
 def _start_compare(
     spec: str, workdir: Path, layout: Layout, upstream_url: str
 ) -> tuple[procs.Gatewright, loadgen.Request]:
-    """A second gatewright from another source, on the gateway core (idle while the first one is measured)."""
+    """A second gatewright from another source, on the gateway core (idle while the first one is measured).
+
+    It gets the same catalogs as the first one, so that both processes carry the same heap (the garbage
+    collector's cost grows with it).
+    """
     src = source.resolve(spec, workdir / "compare")
     other = procs.start_gatewright(workdir / "data-compare", cpus=layout.gateway, pythonpath=src)
     try:
-        requests, _ = call_gateways(other.control(), upstream_url, [none_variant()])
+        control = other.control()
+        requests, _ = call_gateways(control, upstream_url, [none_variant()])
+        for tools, paginate in _catalog_plan():
+            create_catalog_gateway(control, upstream_url, tools, paginate=paginate, base=none_variant())
     except Exception:
         procs.stop(other.process)
         raise
@@ -196,10 +208,11 @@ def run(args: argparse.Namespace, workdir: Path) -> JSON:
             if "none" not in [v.name for v in chosen]:
                 chosen.insert(0, none_variant())
             gateways, results["skipped_variants"] = call_gateways(control, upstream.url, chosen)
+            # The same c=32 run before the 11,000 catalog tools exist: how much the heap they add costs.
+            results["calls_c32_small_heap"] = one(gateways["none"], 32, durations.c32, durations.c32_warmup)
             catalogs = [
                 create_catalog_gateway(control, upstream.url, n, paginate=p, base=none_variant())
-                for n in CATALOG_SIZES
-                for p in (False, True)
+                for n, p in _catalog_plan()
             ]
             if args.compare:
                 other = _start_compare(args.compare, workdir, layout, upstream.url)
