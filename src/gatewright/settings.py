@@ -95,6 +95,9 @@ class Settings:
     issuer_token_seconds: int = 3600
     # Clock skew tolerated when checking token times (exp, nbf, iat).
     jwt_leeway_seconds: int = 60
+    # Tool search of SEMANTIC gateways (docs/search.md): auto (embeddings when gatewright[search] is installed,
+    # else lexical), lexical, or minilm.
+    search_backend: str = "auto"
 
     @property
     def base_url(self) -> str:

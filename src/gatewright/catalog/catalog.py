@@ -14,13 +14,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from gatewright.catalog.validation import Validator, compile_validator
 from gatewright.targets.base import Target, ToolSpec
+
+if TYPE_CHECKING:
+    from gatewright.catalog.search.tool import ToolSearch
 
 SEPARATOR = "___"
 
@@ -59,7 +63,9 @@ class TargetTools:
 
 
 class Catalog:
-    def __init__(self, targets: list[TargetTools], *, page_size: int | None, prefix: bool = True) -> None:
+    def __init__(
+        self, targets: list[TargetTools], *, page_size: int | None, prefix: bool = True, head: Sequence[bytes] = ()
+    ) -> None:
         entries: list[Entry] = []
         by_name: dict[str, Entry] = {}
         for group in targets:
@@ -72,10 +78,14 @@ class Catalog:
                 by_name[name] = entry
         self.entries = entries
         self._by_name = by_name
+        # Built-in tools (the search tool of SEMANTIC gateways) are listed first, then the targets' tools.
+        self._listed = [*head, *(e.json for e in entries)]
+        # The built-in search (catalog/search), when the gateway has searchType SEMANTIC.
+        self.search: ToolSearch | None = None
         self._page_size = page_size if page_size and page_size > 0 else None
         digest = hashlib.sha256()
-        for entry in entries:
-            digest.update(entry.json)
+        for listed in self._listed:
+            digest.update(listed)
         self.fingerprint = digest.hexdigest()[:12]
         self._pages: dict[int, tuple[bytes, str | None]] = {}
 
@@ -96,7 +106,7 @@ class Catalog:
             raise InvalidCursor("Invalid cursor") from None
         if fingerprint != self.fingerprint:
             raise InvalidCursor("The cursor is from an older tool list; list again from the start")
-        if not 0 <= value < len(self.entries):
+        if not 0 <= value < len(self._listed):
             raise InvalidCursor("Invalid cursor")
         return value
 
@@ -108,9 +118,8 @@ class Catalog:
         cached = self._pages.get(offset)
         if cached is not None:
             return cached
-        end = len(self.entries) if self._page_size is None else offset + self._page_size
-        chunk = self.entries[offset:end]
-        body = b"[" + b",".join(e.json for e in chunk) + b"]"
-        next_cursor = self._cursor(end) if end < len(self.entries) else None
+        end = len(self._listed) if self._page_size is None else offset + self._page_size
+        body = b"[" + b",".join(self._listed[offset:end]) + b"]"
+        next_cursor = self._cursor(end) if end < len(self._listed) else None
         self._pages[offset] = (body, next_cursor)
         return body, next_cursor

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from gatewright import __version__
-from gatewright.cli import admin, apigateway, functions, gateways, identity, openapi, serve
+from gatewright.cli import admin, apigateway, functions, gateways, identity, openapi, search, serve
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def parser() -> argparse.ArgumentParser:
     openapi.add_parsers(sub)  # after gateways: adds `target report`
     apigateway.add_parsers(sub)
     functions.add_parsers(sub)
+    search.add_parser(sub)
     return root
 
 

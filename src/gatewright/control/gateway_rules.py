@@ -43,4 +43,6 @@ def check_gateway(params: JSON) -> None:
 
 
 def _check_search(mcp: JSON) -> None:
-    raise unsupported("protocolConfiguration.mcp.searchType", "semantic search is not supported yet")
+    # SEMANTIC adds the built-in x_amz_bedrock_agentcore_search tool (docs/search.md); immutable after creation.
+    if mcp["searchType"] != "SEMANTIC":
+        raise ValidationError.for_field("protocolConfiguration.mcp.searchType", "searchType must be SEMANTIC")

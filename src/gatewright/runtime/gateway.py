@@ -17,6 +17,7 @@ from typing import Any
 from gatewright import __version__
 from gatewright.auth.inbound.principal import ANONYMOUS
 from gatewright.catalog.catalog import Catalog, InvalidCursor
+from gatewright.catalog.search.tool import SEARCH_TOOL
 from gatewright.catalog.validation import ArgumentError
 from gatewright.mcp.jsonrpc import INVALID_PARAMS, JsonRpcError
 from gatewright.mcp.server import McpServer, RequestInfo
@@ -106,6 +107,9 @@ class GatewayRuntime:
             raise JsonRpcError(INVALID_PARAMS, str(exc)) from None
 
     async def call_tool(self, name: str, arguments: JSON, info: RequestInfo) -> JSON:
+        if name == SEARCH_TOOL and self.catalog.search is not None:
+            # The built-in search of SEMANTIC gateways; a per-caller tool filter (policy) goes in allow=.
+            return self.catalog.search.call(arguments, allow=None)
         entry = self.catalog.lookup(name)
         if entry is None:
             raise JsonRpcError(INVALID_PARAMS, f"Unknown tool: {name}")

@@ -157,7 +157,10 @@ class Registry:
         catalog = Catalog(groups, page_size=page_size, prefix=prefix, head=head)
         if semantic:
             tools = [e.tool for e in catalog.entries]
-            catalog.search = self._search.attach(gateway_id, catalog.entries, tools, catalog.fingerprint)
+            # Indexing thousands of tools takes a moment: off the event loop, published with the catalog.
+            catalog.search = await asyncio.to_thread(
+                self._search.attach, gateway_id, catalog.entries, tools, catalog.fingerprint
+            )
         sources = [
             Source(g.target_id, g.name, g.target, i) for i, g in enumerate(groups) if isinstance(g.target, McpFeatures)
         ]

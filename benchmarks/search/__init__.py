@@ -1,0 +1,1 @@
+"""Tool-search evaluation (docs/search.md): labelled queries over real API catalogs."""
