@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks import loadgen, procs, profiling, source
 from benchmarks.configure import CatalogGateway, Refused, create_catalog_gateway, create_gateway, create_targets, rpc
-from benchmarks.measure import Durations, Layout, loadgen_ceiling, measure_calls, measure_list, measure_startup, one
+from benchmarks.measure import Durations, Layout, loadgen_ceiling, measure_calls, measure_list, measure_startup
 from benchmarks.micro import run_micro
 from benchmarks.report import render, targets, write
 from benchmarks.specs import CALL_ARGUMENTS, CALL_PATH, CALL_TOOL, small_api
@@ -208,8 +208,6 @@ def run(args: argparse.Namespace, workdir: Path) -> JSON:
             if "none" not in [v.name for v in chosen]:
                 chosen.insert(0, none_variant())
             gateways, results["skipped_variants"] = call_gateways(control, upstream.url, chosen)
-            # The same c=32 run before the 11,000 catalog tools exist: how much the heap they add costs.
-            results["calls_c32_small_heap"] = one(gateways["none"], 32, durations.c32, durations.c32_warmup)
             catalogs = [
                 create_catalog_gateway(control, upstream.url, n, paginate=p, base=none_variant())
                 for n, p in _catalog_plan()

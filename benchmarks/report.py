@@ -156,12 +156,6 @@ def render(results: JSON) -> str:
             f"  load generator ceiling (direct, upstream moved to the gateway core): {ceiling['rate']:,.0f} calls/s"
             f" = {ceiling['rate'] / gw:.1f}x the gateway's"
         )
-    small = results.get("calls_c32_small_heap")
-    if small is not None:
-        lines.append(
-            f"  gw:none at c=32 before the tools/list catalogs were created (3 tools in the process): "
-            f"{small['rate']:,.0f} calls/s, p99 {small['p99_ms']:.1f} ms"
-        )
     lines += cpu_lines(results.get("cpu_during_calls", {}))
     lines += ["", *list_table(results["lists"]), ""]
     mem, conf = results["memory_kib"], results["configured"]
