@@ -80,7 +80,7 @@ class LocalFunctions:
         self._keep_idle = keep_idle
         self._idle_seconds = idle_seconds
         self._on_log = on_log
-        self._idle: dict[tuple[str, str, tuple[int, int]], list[Worker]] = {}
+        self._idle: dict[tuple[str, tuple[str, str, tuple[int, int]]], list[Worker]] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
     def find(self, name: str) -> FunctionCode | None:
@@ -98,7 +98,7 @@ class LocalFunctions:
             async with asyncio.timeout_at(deadline):
                 await self._slots.acquire()
                 acquired = True
-                worker = self._take_idle(code) or await Worker.start(
+                worker = self._take_idle((arn, code.key)) or await Worker.start(
                     code, arn=arn, region=region, memory_mb=self.memory_mb, on_log=self._on_log
                 )
                 request["timeoutMs"] = max(1, int((deadline - loop.time()) * 1000))
@@ -126,8 +126,8 @@ class LocalFunctions:
             return Invocation(payload=str(reply["payload"]).encode())
         return Invocation(error=reply.get("error") or {"errorType": "Unknown", "errorMessage": "no reply"})
 
-    def _take_idle(self, code: FunctionCode) -> Worker | None:
-        workers = self._idle.get(code.key)
+    def _take_idle(self, key: tuple[str, tuple[str, str, tuple[int, int]]]) -> Worker | None:
+        workers = self._idle.get(key)
         if not workers:
             return None
         worker = workers.pop()
@@ -139,18 +139,19 @@ class LocalFunctions:
     def _keep(self, worker: Worker | None) -> None:
         if worker is None:
             return
-        workers = self._idle.setdefault(worker.code.key, [])
+        workers = self._idle.setdefault(worker.pool_key, [])
         if len(workers) >= self._keep_idle:
             self._retire(worker)
             return
         workers.append(worker)
         worker.idle_timer = asyncio.get_running_loop().call_later(self._idle_seconds, self._expire, worker)
-        for key in [k for k in self._idle if k[0] == worker.code.name and k != worker.code.key]:
+        code = worker.code
+        for key in [k for k in self._idle if k[1][0] == code.name and k[1] != code.key]:
             for old in self._idle.pop(key):
                 self._retire(old)  # an older version of the function
 
     def _expire(self, worker: Worker) -> None:
-        workers = self._idle.get(worker.code.key, [])
+        workers = self._idle.get(worker.pool_key, [])
         if worker in workers:
             workers.remove(worker)
             self._retire(worker)

@@ -66,8 +66,12 @@ def environment(code: FunctionCode, region: str, memory_mb: int) -> dict[str, st
 
 
 class Worker:
-    def __init__(self, code: FunctionCode, process: asyncio.subprocess.Process, pump: asyncio.Task[None]) -> None:
+    def __init__(
+        self, code: FunctionCode, arn: str, process: asyncio.subprocess.Process, pump: asyncio.Task[None]
+    ) -> None:
         self.code = code
+        # Warm workers are reused for the same code invoked under the same ARN (the context names the ARN).
+        self.pool_key = (arn, code.key)
         self._process = process
         self._pump = pump
         self.idle_timer: asyncio.TimerHandle | None = None
@@ -90,7 +94,7 @@ class Worker:
         )
         assert process.stderr is not None
         pump = asyncio.get_running_loop().create_task(_pump_logs(code.name, process.stderr, on_log))
-        return cls(code, process, pump)
+        return cls(code, arn, process, pump)
 
     async def call(self, request: dict[str, Any], max_reply: int) -> dict[str, Any]:
         """Send one invocation and read its reply; the caller bounds the time (asyncio.timeout)."""
