@@ -17,6 +17,8 @@ SLOW = """
 import os, time
 
 def handler(event, context):
+    if event.get("mark"):
+        open(event["mark"], "w").close()
     time.sleep(event.get("s", 0))
     return {"pid": os.getpid(), "version": VERSION}
 
@@ -116,3 +118,19 @@ def test_finding_functions(folder: Path) -> None:
     found = find_function(folder, "pkg")
     assert found is not None
     assert found.task_root == folder / "pkg"
+
+
+async def test_a_cancelled_call_kills_its_worker(pool: LocalFunctions, folder: Path) -> None:
+    first = await run(pool, "slow", {})
+    mark = folder / "started"
+    call = asyncio.ensure_future(run(pool, "slow", {"s": 30, "mark": str(mark)}))
+    deadline = asyncio.get_running_loop().time() + 10
+    while not mark.exists():
+        assert asyncio.get_running_loop().time() < deadline, "the call never started"
+        await asyncio.sleep(0.02)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert isinstance(first["pid"], int)
+    assert await gone(first["pid"])  # the warm worker that was running the cancelled call
+    assert (await run(pool, "slow", {}))["pid"] != first["pid"]

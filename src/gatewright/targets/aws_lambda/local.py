@@ -115,6 +115,9 @@ class LocalFunctions:
         except OSError as exc:  # the worker could not be started
             self._retire(worker, force=True)
             return Invocation(error={"errorType": "Runtime.StartError", "errorMessage": str(exc)})
+        except asyncio.CancelledError:  # the caller went away mid-call: the worker's state is unknown
+            self._retire(worker, force=True)
+            raise
         finally:
             if acquired:
                 self._slots.release()
