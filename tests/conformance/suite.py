@@ -4,7 +4,8 @@ The CLIs and Node 22 are installed by ``scripts/setup-node`` (``scripts/setup --
 from ``tests/npm/package.json``: 0.1.16 as ``@modelcontextprotocol/conformance`` and 0.2.0-alpha.12 as
 ``conformance-alpha`` (an npm alias, so both versions sit side by side).
 
-A run writes its ``--expected-failures`` file from ``baseline.yml`` (the keys that apply to that run),
+A run writes its ``--expected-failures`` file from ``baseline.yml`` (the keys that apply to that run's
+gateway: the ``server`` section applies to every gateway, each other section to the gateways ``SECTIONS`` names),
 keeps the CLI's output and the per-scenario ``checks.json`` files (``-o``), and passes only when the CLI
 exits 0: no failure outside the baseline, no baseline entry that passed. In baseline mode the CLI
 counts a WARNING as a failure.
@@ -30,6 +31,8 @@ _FAILED = ("FAILURE", "WARNING")
 _RESULT_DIR = re.compile(r"^server-(?P<scenario>.+)-\d{4}-\d\d-\d\dT[\d-]+Z$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TOTAL = re.compile(r"^Total: \d+ passed, \d+ failed$", re.MULTILINE)
+# Baseline sections besides ``server`` (every gateway), and the gateways each applies to.
+SECTIONS = {"openapi": ("stateless", "sessions"), "stateless": ("stateless",), "proxy": ("proxy",)}
 
 
 class NotInstalled(Exception):
@@ -42,7 +45,7 @@ class Run:
 
     name: str
     package: str  # the folder under .tools/npm/node_modules
-    gateway: str  # "stateless" or "sessions"
+    gateway: str  # "stateless", "sessions" (OpenAPI targets) or "proxy" (one MCP server target)
     args: tuple[str, ...]
     per_check: bool  # the CLI's baseline takes scenario:check-id entries (0.2.0-alpha)
 
@@ -100,12 +103,17 @@ def wanted_version(package: str) -> str:
     return deps[package].rsplit("@", 1)[-1]
 
 
+def applies(section: str, gateway: str) -> bool:
+    return section == "server" or gateway in SECTIONS.get(section, ())
+
+
 def baseline(gateway: str, path: Path = BASELINE) -> dict[str, str]:
     """Baseline key -> reason, for runs against ``gateway``."""
     doc = yaml.safe_load(path.read_text())
-    entries: dict[str, str] = dict(doc["server"])
-    if gateway == "stateless":
-        entries.update(doc.get("stateless") or {})
+    entries: dict[str, str] = {}
+    for section, keys in doc.items():
+        if applies(section, gateway):
+            entries.update(keys or {})
     return entries
 
 
@@ -166,9 +174,9 @@ def stale(outcomes: list[Outcome], path: Path = BASELINE) -> list[str]:
     """Baseline keys that no run needed: each must match a failure in a run it applies to."""
     doc = yaml.safe_load(path.read_text())
     unused = []
-    for section in ("server", "stateless"):
-        for key in doc.get(section) or {}:
-            applies = [o for o in outcomes if section in ("server", o.run.gateway)]
-            if not any(matches(key, o.failures) for o in applies):
+    for section, keys in doc.items():
+        for key in keys or {}:
+            runs = [o for o in outcomes if applies(section, o.run.gateway)]
+            if not any(matches(key, o.failures) for o in runs):
                 unused.append(f"{section}: {key}")
     return unused

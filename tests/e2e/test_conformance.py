@@ -1,11 +1,15 @@
 """The official MCP conformance suite against real gateways, in baseline mode.
 
-Two gateways on one real ``gatewright serve`` process, created with boto3, each with one OpenAPI target
+Three gateways on one real ``gatewright serve`` process, created with boto3. Two have one OpenAPI target
 over the shared test upstream (``tests/conformance/fixtures.py``):
 
 * ``stateless``: the default (AgentCore's default): no ``Mcp-Session-Id``;
 * ``sessions``: ``protocolConfiguration.mcp.sessionConfiguration`` set, so the handshake wire issues
   session ids (``server-sse-multiple-streams`` and ``server-session-lifecycle`` need one).
+
+The third, ``proxy``, has sessions and one MCP server target, the fixture server
+(``tests/support/everything_server.py``, Python SDK mcp 2.3.0), with the gatewright option
+``unprefixedNames``: the suite runs through the gateway against the server's fixtures, under their names.
 
 Each gateway is run through conformance 0.1.16 ``--suite all`` and 0.2.0-alpha.12 ``--suite all`` at
 ``--spec-version 2025-11-25`` and ``2026-07-28``, all at once, against the 127.0.0.1 URL itself (so
@@ -19,13 +23,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from conformance import suite
 from conformance.fixtures import TARGET, fixture_spec
-from support.gateway import create_gateway, openapi_target
+from support.gateway import GatewrightProcess, create_gateway, openapi_target
+from support.mcp_servers import McpServerProcess, mcp_target, set_options, start_fixture_server
 from support.upstream import Upstream
 
 C016 = "@modelcontextprotocol/conformance"
@@ -34,7 +40,7 @@ SESSIONS = {"mcp": {"sessionConfiguration": {"sessionTimeoutInSeconds": 900}}}
 ALL = ("--suite", "all")
 RUNS = tuple(
     run
-    for gateway in ("stateless", "sessions")
+    for gateway in ("stateless", "sessions", "proxy")
     for run in (
         suite.Run(f"0.1.16 --suite all [{gateway}]", C016, gateway, ALL, per_check=False),
         suite.Run(
@@ -69,14 +75,29 @@ class _Report:
 
 
 @pytest.fixture(scope="module")
-def gateways(control: Any, upstream: Upstream) -> dict[str, str]:
+def fixture_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[McpServerProcess]:
+    server = start_fixture_server(tmp_path_factory.mktemp("fixture-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def gateways(
+    gatewright: GatewrightProcess, control: Any, upstream: Upstream, fixture_server: McpServerProcess
+) -> dict[str, str]:
     urls = {}
     for kind, extra in (("stateless", {}), ("sessions", {"protocolConfiguration": SESSIONS})):
         gateway = create_gateway(control, f"conf{kind}{uuid.uuid4().hex[:8]}", **extra)
         target = openapi_target(control, gateway["gatewayId"], TARGET, fixture_spec(upstream.url))
         assert target["status"] == "READY", target.get("statusReasons")
-        assert gateway["gatewayUrl"].startswith("http://127.0.0.1:"), gateway["gatewayUrl"]
         urls[kind] = gateway["gatewayUrl"]
+    proxy = create_gateway(control, f"confproxy{uuid.uuid4().hex[:8]}", protocolConfiguration=SESSIONS)
+    assert set_options(gatewright, proxy["gatewayId"], unprefixedNames=True)["unprefixedNames"] is True
+    target = mcp_target(control, proxy["gatewayId"], "everything", fixture_server.url)
+    assert target["status"] == "READY", target.get("statusReasons")
+    urls["proxy"] = proxy["gatewayUrl"]
+    for url in urls.values():
+        assert url.startswith("http://127.0.0.1:"), url
     return urls
 
 

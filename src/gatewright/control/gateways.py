@@ -119,8 +119,9 @@ async def update_gateway(ctx: ControlContext, params: JSON) -> JSON:
     check_gateway(params)
     generation = int(record.doc.get("generation", 1)) + 1
     doc = _config(params) | {"status": "UPDATING", "statusReasons": [], "generation": generation}
-    if record.doc.get("tags"):
-        doc["tags"] = record.doc["tags"]
+    for kept in ("tags", "gatewrightOptions"):  # not part of UpdateGateway's replacement
+        if record.doc.get(kept):
+            doc[kept] = record.doc[kept]
     updated = await save(ctx.store, record, doc)
     ctx.jobs.gateway_changed(updated.id, generation)
     return view(ctx, updated)

@@ -16,6 +16,7 @@ from gatewright.control.target_rules import check_credentials, check_metadata
 from gatewright.errors import ConflictError, NotFoundError, ValidationError
 from gatewright.resources import GATEWAY, TARGET
 from gatewright.store import AlreadyExists, Record
+from gatewright.targets.registry import target_config
 
 JSON = dict[str, Any]
 _CONFIG_FIELDS = (
@@ -172,6 +173,11 @@ async def synchronize_targets(ctx: ControlContext, params: JSON) -> JSON:
     record = await _target(ctx, {"gatewayIdentifier": gateway.id, "targetId": ids[0]})
     if record.doc["status"] in _BUSY:
         raise ConflictError(f"Target {record.id} is {record.doc['status']}; retry when it is done")
+    kind = ctx.kinds.kind_of(record.doc["targetConfiguration"])
+    refusal = getattr(kind, "synchronize_refusal", None)  # MCP server targets with a static tool list
+    reason = refusal(target_config(record.id, gateway.id, record.doc, kind)) if refusal else None
+    if reason:
+        raise ValidationError.for_field("targetIdList", reason)
     generation = int(record.doc.get("generation", 1)) + 1
     doc = record.doc | {"status": "SYNCHRONIZING", "statusReasons": [], "generation": generation}
     updated = await save(ctx.store, record, doc)

@@ -21,6 +21,9 @@ from botocore.model import Shape
 from gatewright.errors import FieldError, ValidationError
 
 _MAX_REPORTED = 10
+# Where gatewright accepts more than the AWS model: MCP server targets may also be http:// on a loopback host
+# (a server beside the gateway; targets/mcp_server/config.py checks the host).
+_PATTERN_OVERRIDES = {"McpServerTargetConfigurationEndpointString": r"https://.*|http://.*"}
 
 
 @lru_cache(maxsize=512)
@@ -111,7 +114,7 @@ class _Checker:
         enum = shape.metadata.get("enum")
         if enum and value not in enum:
             self.fail(path, value, shape, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = shape.metadata.get("pattern")
+        pattern = _PATTERN_OVERRIDES.get(shape.name) or shape.metadata.get("pattern")
         if pattern:
             compiled = _pattern(pattern)
             if compiled is not None and compiled.fullmatch(value) is None:

@@ -40,8 +40,10 @@ class Message:
     params: dict[str, Any]
     id: Any
     has_id: bool
-    # A response or error from the client (to a server-initiated request).
+    # A response or error from the client (to a server-initiated request), with its result or error member.
     is_response: bool = False
+    result: Any = None
+    error: Any = None
 
 
 def parse(body: bytes) -> Message:
@@ -60,7 +62,7 @@ def parse(body: bytes) -> Message:
     method = obj.get("method")
     if method is None:
         if has_id and ("result" in obj or "error" in obj):
-            return Message(None, {}, msg_id, True, is_response=True)
+            return Message(None, {}, msg_id, True, is_response=True, result=obj.get("result"), error=obj.get("error"))
         raise JsonRpcError(INVALID_REQUEST, "Invalid Request: method is missing", http_status=400)
     if not isinstance(method, str):
         raise JsonRpcError(INVALID_REQUEST, "Invalid Request: method must be a string", http_status=400)

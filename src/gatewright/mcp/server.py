@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import orjson
 
@@ -35,6 +35,7 @@ _CACHEABLE = {
     "resources/read",
     "server/discover",
 }
+Page = tuple[bytes, str | None]
 _MODERN_STATUS = {-32700: 400, -32600: 400, -32602: 400, -32020: 400, -32021: 400, -32022: 400, -32601: 404}
 
 
@@ -52,6 +53,16 @@ class RequestInfo:
     progress_token: Any = None
     # Filled by the backend: upstream headers to return to the caller (metadataConfiguration).
     response_headers: dict[str, str] = field(default_factory=dict)
+    # The caller's log level: set with logging/setLevel on its session, or the 2026-07-28 request's logLevel.
+    log_level: str | None = None
+    # Names of the capabilities the caller declared (sampling, elicitation, roots, ...), when known.
+    client_capabilities: frozenset[str] = frozenset()
+    # The caller's session (handshake wire, gateways with sessions), where logging/setLevel keeps the level.
+    session: Any = None
+    # Set by the transport when the answer can be a stream: a notification to the caller before the answer.
+    notify: Callable[[str, JSON], Awaitable[None]] | None = None
+    # Set by the transport when the caller can answer requests (sessions and a stream): asks and waits.
+    ask: Callable[[str, JSON], Awaitable[JSON]] | None = None
 
 
 class Backend(Protocol):
@@ -66,13 +77,37 @@ class Backend(Protocol):
     @property
     def instructions(self) -> str | None: ...
 
-    def list_tools(self, cursor: Any, info: RequestInfo) -> tuple[bytes, str | None]:
-        """A page of tools as a JSON array, and the next cursor; raise JsonRpcError for a bad cursor."""
+    def list_tools(self, cursor: Any, info: RequestInfo) -> Page | Awaitable[Page]:
+        """A page of tools as a JSON array, and the next cursor; raise JsonRpcError for a bad cursor.
+
+        A page in memory is returned as is (the hot path); one that needs upstreams (DYNAMIC listing) is awaited.
+        """
         ...
 
     async def call_tool(self, name: str, arguments: JSON, info: RequestInfo) -> JSON:
         """A CallToolResult; raise JsonRpcError(-32602) for an unknown tool."""
         ...
+
+
+@runtime_checkable
+class Features(Protocol):
+    """What a backend serves besides tools; a backend without it answers empty lists (a tools-only gateway).
+
+    Each method returns the result object (``prompts``/``resources``/``resourceTemplates`` lists, a
+    GetPromptResult, a ReadResourceResult, a CompleteResult) or raises JsonRpcError.
+    """
+
+    async def list_prompts(self, cursor: Any, info: RequestInfo) -> JSON: ...
+
+    async def get_prompt(self, name: str, arguments: JSON, info: RequestInfo) -> JSON: ...
+
+    async def list_resources(self, cursor: Any, info: RequestInfo) -> JSON: ...
+
+    async def list_resource_templates(self, cursor: Any, info: RequestInfo) -> JSON: ...
+
+    async def read_resource(self, uri: str, info: RequestInfo) -> JSON: ...
+
+    async def complete(self, params: JSON, info: RequestInfo) -> JSON: ...
 
 
 @dataclass
@@ -96,18 +131,21 @@ def http_status(error: JsonRpcError, modern: bool) -> int:
     return error.http_status
 
 
-def _capabilities(modern: bool) -> JSON:
+def _capabilities(modern: bool, completions: bool) -> JSON:
     """What the gateway declares.
 
     Handshake wire: ``tools.listChanged`` as AgentCore declares it, and ``logging`` (``logging/setLevel``).
     2026-07-28: list-changed notifications travel only on a ``subscriptions/listen`` stream, which the
     gateway does not serve, so nothing is declared as changing; there is no ``logging/setLevel`` either.
+    ``completions`` when the backend serves more than tools (prompts and resource templates to complete).
     """
     capabilities: JSON = {
         "tools": {"listChanged": not modern},
         "prompts": {"listChanged": False},
         "resources": {"subscribe": False, "listChanged": False},
     }
+    if completions:
+        capabilities["completions"] = {}
     if not modern:
         capabilities["logging"] = {}
     return capabilities
@@ -116,6 +154,7 @@ def _capabilities(modern: bool) -> JSON:
 class McpServer:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
+        self._features = backend if isinstance(backend, Features) else None
         self._server_info = {"name": backend.server_name, "version": backend.server_version}
 
     async def handle(self, msg: Message, info: RequestInfo) -> bytes:
@@ -141,7 +180,7 @@ class McpServer:
         version = negotiate(params.get("protocolVersion"), self._backend.supported_versions)
         result: JSON = {
             "protocolVersion": version,
-            "capabilities": _capabilities(modern=False),
+            "capabilities": _capabilities(modern=False, completions=self._features is not None),
             "serverInfo": self._server_info,
         }
         if self._backend.instructions:
@@ -150,7 +189,10 @@ class McpServer:
 
     async def discover(self, params: JSON, info: RequestInfo) -> JSON:
         versions = modern_supported(self._backend.supported_versions)
-        result: JSON = {"supportedVersions": versions, "capabilities": _capabilities(modern=True)}
+        result: JSON = {
+            "supportedVersions": versions,
+            "capabilities": _capabilities(modern=True, completions=self._features is not None),
+        }
         if self._backend.instructions:
             result["instructions"] = self._backend.instructions
         return result
@@ -159,12 +201,17 @@ class McpServer:
         return {}
 
     async def set_level(self, params: JSON, info: RequestInfo) -> JSON:
-        if params.get("level") not in LOG_LEVELS:
+        """Kept on the caller's session: upstream notifications/message are relayed at that level from now on."""
+        level = params.get("level")
+        if level not in LOG_LEVELS:
             raise JsonRpcError(INVALID_PARAMS, f"level must be one of {', '.join(LOG_LEVELS)}")
+        if info.session is not None:
+            info.session.log_level = level
         return {}
 
     async def list_tools(self, params: JSON, info: RequestInfo) -> Raw:
-        tools, cursor = self._backend.list_tools(params.get("cursor"), info)
+        page = self._backend.list_tools(params.get("cursor"), info)
+        tools, cursor = page if isinstance(page, tuple) else await page
         return Raw("tools", tools, {"nextCursor": cursor} if cursor is not None else {})
 
     async def call_tool(self, params: JSON, info: RequestInfo) -> JSON:
@@ -179,20 +226,49 @@ class McpServer:
         return await self._backend.call_tool(name, arguments, info)
 
     async def list_prompts(self, params: JSON, info: RequestInfo) -> JSON:
-        return {"prompts": []}
+        if self._features is None:
+            return {"prompts": []}
+        return await self._features.list_prompts(params.get("cursor"), info)
 
     async def list_resources(self, params: JSON, info: RequestInfo) -> JSON:
-        return {"resources": []}
+        if self._features is None:
+            return {"resources": []}
+        return await self._features.list_resources(params.get("cursor"), info)
 
     async def list_templates(self, params: JSON, info: RequestInfo) -> JSON:
-        return {"resourceTemplates": []}
+        if self._features is None:
+            return {"resourceTemplates": []}
+        return await self._features.list_resource_templates(params.get("cursor"), info)
 
     async def read_resource(self, params: JSON, info: RequestInfo) -> JSON:
         uri = params.get("uri")
-        raise JsonRpcError(INVALID_PARAMS, f"Unknown resource: {uri}", data={"uri": uri})
+        if not isinstance(uri, str) or not uri:
+            raise JsonRpcError(INVALID_PARAMS, "Invalid params: uri must be a non-empty string")
+        if self._features is None:
+            raise JsonRpcError(INVALID_PARAMS, f"Unknown resource: {uri}", data={"uri": uri})
+        return await self._features.read_resource(uri, info)
 
     async def get_prompt(self, params: JSON, info: RequestInfo) -> JSON:
-        raise JsonRpcError(INVALID_PARAMS, f"Unknown prompt: {params.get('name')}")
+        name = params.get("name")
+        if not isinstance(name, str) or not name:
+            raise JsonRpcError(INVALID_PARAMS, "Invalid params: name must be a non-empty string")
+        arguments = params.get("arguments") or {}
+        if not isinstance(arguments, dict):
+            raise JsonRpcError(INVALID_PARAMS, "Invalid params: arguments must be an object")
+        if self._features is None:
+            raise JsonRpcError(INVALID_PARAMS, f"Unknown prompt: {name}")
+        return await self._features.get_prompt(name, arguments, info)
+
+    async def complete(self, params: JSON, info: RequestInfo) -> JSON:
+        ref, argument = params.get("ref"), params.get("argument")
+        if not isinstance(ref, dict) or ref.get("type") not in ("ref/prompt", "ref/resource"):
+            raise JsonRpcError(INVALID_PARAMS, "Invalid params: ref must be a ref/prompt or ref/resource object")
+        if not isinstance(argument, dict) or not isinstance(argument.get("name"), str):
+            raise JsonRpcError(INVALID_PARAMS, "Invalid params: argument must be an object with a name")
+        if self._features is None:
+            what = ref.get("name") if ref["type"] == "ref/prompt" else ref.get("uri")
+            raise JsonRpcError(INVALID_PARAMS, f"Nothing to complete for {what}")
+        return await self._features.complete(params, info)
 
 
 Handler = Callable[[McpServer, JSON, RequestInfo], Awaitable[JSON | Raw]]
@@ -204,6 +280,7 @@ _COMMON: dict[str, Handler] = {
     "resources/list": McpServer.list_resources,
     "resources/templates/list": McpServer.list_templates,
     "resources/read": McpServer.read_resource,
+    "completion/complete": McpServer.complete,
 }
 _LEGACY: dict[str, Handler] = {
     **_COMMON,

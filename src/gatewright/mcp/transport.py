@@ -26,7 +26,8 @@ from urllib.parse import parse_qsl
 from gatewright.mcp import modern
 from gatewright.mcp.jsonrpc import INVALID_REQUEST, JsonRpcError, Message, encode_error, parse
 from gatewright.mcp.server import McpServer, RequestInfo, http_status
-from gatewright.mcp.sessions import SessionManager
+from gatewright.mcp.sessions import Session, SessionManager
+from gatewright.mcp.stream import RELAYED, SSE_HEADERS, SseAnswer, frame
 from gatewright.mcp.versions import DEFAULT_VERSION, is_handshake_header, negotiate
 from gatewright.web.asgi import (
     JSON_TYPE,
@@ -45,6 +46,7 @@ from gatewright.web.hosts import HostPolicy
 
 log = logging.getLogger("gatewright.mcp")
 SESSION_HEADER = "mcp-session-id"
+LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel"
 
 
 def _missing_session() -> JsonRpcError:
@@ -99,7 +101,8 @@ class _Call:
     headers: dict[str, str]
     body: bytes
     principal: Any
-    use_sse: bool
+    use_sse: bool  # the one answer is SSE (the client takes nothing else)
+    sse_ok: bool  # the client takes SSE: the answer may stream notifications
 
 
 def _query(scope: Scope) -> dict[str, str]:
@@ -154,7 +157,7 @@ class McpTransport:
         except BodyTooLarge:
             raise HttpError.text(413, "Request body too large") from None
         principal = await endpoint.authenticate(scope, headers, body)
-        call = _Call(gateway_id, endpoint, scope, headers, body, principal, use_sse=not json_ok)
+        call = _Call(gateway_id, endpoint, scope, headers, body, principal, use_sse=not json_ok, sse_ok=sse_ok)
         await self._post(send_, call)
 
     async def _delete(
@@ -176,19 +179,35 @@ class McpTransport:
         version_header = _version_header(headers)
         is_modern = not is_handshake_header(version_header)
         extra: Headers = []
+        stream: SseAnswer | None = None
         try:
             msg = parse(call.body)
             if msg.is_response or not msg.has_id:
                 if is_modern:
                     modern.check_notice(msg, headers, endpoint.supported_versions)
                 else:
-                    self._legacy(call, msg, version_header)
+                    _, _, answering = self._legacy(call, msg, version_header)
+                    if msg.is_response and answering is not None:
+                        answering.answered(msg.id, msg)
                 await send(send_, 202)
                 return
+            session: Session | None = None
+            meta = msg.params.get("_meta")
+            meta = meta if isinstance(meta, dict) else {}
             if is_modern:
                 version = modern.check(msg, headers, call.scope["headers"], endpoint.supported_versions)
+                level = meta.get(LOG_LEVEL_KEY)
+                log_level = level if isinstance(level, str) else None
+                declared = meta.get(modern.CAPABILITIES_KEY)
+                capabilities = frozenset(declared) if isinstance(declared, dict) else frozenset()
             else:
-                version, extra = self._legacy(call, msg, version_header)
+                version, extra, session = self._legacy(call, msg, version_header)
+                log_level = session.log_level if session is not None else None
+                capabilities = session.capabilities if session is not None else frozenset()
+            progress = meta.get("progressToken")
+            relay = session is not None and bool(session.capabilities & RELAYED)
+            if call.sse_ok and (progress is not None or log_level is not None or relay):
+                stream = SseAnswer(send_, extra, session if relay else None)
             info = RequestInfo(
                 version=version,
                 modern=is_modern,
@@ -197,9 +216,12 @@ class McpTransport:
                 headers=headers,
                 query=_query(call.scope),
                 principal=principal,
-                progress_token=(msg.params.get("_meta") or {}).get("progressToken")
-                if isinstance(msg.params.get("_meta"), dict)
-                else None,
+                progress_token=progress,
+                log_level=log_level,
+                client_capabilities=capabilities,
+                session=session,
+                notify=stream.notify if stream is not None else None,
+                ask=stream.ask if stream is not None and relay else None,
             )
             status, payload = 200, await endpoint.server.handle(msg, info)
             if info.response_headers:
@@ -208,15 +230,14 @@ class McpTransport:
         except JsonRpcError as error:
             status = http_status(error, is_modern)
             payload = _json_error(msg.id if msg is not None else None, error)
-        if call.use_sse:
-            frame = b"event: message\ndata: " + payload + b"\n\n"
-            await send(
-                send_, status, frame, [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), *extra]
-            )
+        if stream is not None and stream.started:
+            await stream.finish(payload)
+        elif call.use_sse:
+            await send(send_, status, frame(payload), [*SSE_HEADERS, *extra])
         else:
             await send(send_, status, payload, [JSON_TYPE, *extra])
 
-    def _legacy(self, call: _Call, msg: Message, version_header: str | None) -> tuple[str, Headers]:
+    def _legacy(self, call: _Call, msg: Message, version_header: str | None) -> tuple[str, Headers, Session | None]:
         """The handshake wire's checks for any message (notifications too): version header, then session."""
         endpoint, headers, gateway_id = call.endpoint, call.headers, call.gateway_id
         supported = endpoint.supported_versions
@@ -227,13 +248,17 @@ class McpTransport:
         if msg.method == "initialize" and msg.has_id:
             version = negotiate(msg.params.get("protocolVersion"), supported)
             if timeout is None:
-                return version, []
-            session_id = self.sessions.create(gateway_id, owner, timeout)
-            return version, [(SESSION_HEADER.encode(), session_id.encode())]
+                return version, [], None
+            declared = msg.params.get("capabilities")
+            capabilities = frozenset(declared) if isinstance(declared, dict) else frozenset()
+            session_id, session = self.sessions.create(gateway_id, owner, timeout, capabilities)
+            return version, [(SESSION_HEADER.encode(), session_id.encode())], session
+        found: Session | None = None
         if timeout is not None:
             presented = headers.get(SESSION_HEADER)
             if presented is None:
                 raise _missing_session()
-            if not self.sessions.valid(presented, gateway_id, owner):
+            found = self.sessions.get(presented, gateway_id, owner)
+            if found is None:
                 raise _unknown_session()
-        return version_header or DEFAULT_VERSION, []
+        return version_header or DEFAULT_VERSION, [], found

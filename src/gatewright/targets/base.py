@@ -20,7 +20,7 @@ A live target lists its tools and calls them. Semantics every kind keeps (``test
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,9 +40,12 @@ class ToolSpec:
     output_schema: JSON | None = None
     annotations: JSON | None = None
     title: str | None = None
+    # Other members of an MCP Tool, passed through as they are (icons, execution, _meta of MCP server targets).
+    extra: JSON | None = None
 
     def to_mcp(self, name: str) -> JSON:
-        tool: JSON = {"name": name, "description": self.description, "inputSchema": self.input_schema}
+        tool: JSON = {**self.extra} if self.extra else {}
+        tool.update(name=name, description=self.description, inputSchema=self.input_schema)
         if self.title:
             tool["title"] = self.title
         if self.output_schema is not None:
@@ -115,6 +118,7 @@ def artifact_to_json(artifact: Artifact) -> JSON:
                     ("outputSchema", t.output_schema),
                     ("annotations", t.annotations),
                     ("title", t.title),
+                    ("extra", t.extra),
                 )
                 if v is not None
             }
@@ -134,6 +138,7 @@ def artifact_from_json(obj: JSON) -> Artifact:
             output_schema=t.get("outputSchema"),
             annotations=t.get("annotations"),
             title=t.get("title"),
+            extra=t.get("extra"),
         )
         for t in obj["tools"]
     ]
@@ -166,6 +171,17 @@ class CallContext:
     query: Mapping[str, str] = field(default_factory=dict)
     # The caller's validated bearer token, present only when the target asked for passthrough.
     caller_token: str | None = None
+    # The caller's progress token (params._meta.progressToken), when it asked for progress notifications.
+    progress_token: Any = None
+    # The caller's log level (logging/setLevel on its session, or the 2026-07-28 request's logLevel).
+    log_level: str | None = None
+    # Sends a notification to the caller during the call (progress, log messages); None when it cannot get any.
+    notify: Callable[[str, JSON], Awaitable[None]] | None = None
+    # Sends a request to the caller during the call (sampling, elicitation) and returns its result; None when
+    # the caller cannot answer one (no session, no stream, or it did not declare the capability).
+    ask: Callable[[str, JSON], Awaitable[JSON]] | None = None
+    # The client capabilities the caller declared that a target may use through ``ask`` (sampling, elicitation).
+    client_capabilities: frozenset[str] = frozenset()
 
 
 class Target(Protocol):

@@ -8,7 +8,8 @@ aiohttp was measured on this hardware at about 10x the calls/s of httpx for this
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,10 @@ class UpstreamError(Exception):
         super().__init__(message)
         self.message = message
         self.detail = detail
+
+
+class ConnectError(UpstreamError):
+    """No connection could be opened (refused, unknown host): the request never reached the upstream."""
 
 
 @dataclass
@@ -50,6 +55,43 @@ class UpstreamResponse:
         return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
 
 
+class StreamedResponse:
+    """A response whose body is read as it arrives (an SSE stream); aiohttp errors become UpstreamError."""
+
+    def __init__(self, response: aiohttp.ClientResponse, max_bytes: int, what: str) -> None:
+        self._response = response
+        self._max_bytes = max_bytes
+        self._what = what
+        self.status = response.status
+        self.headers: CIMultiDictProxy[str] = response.headers
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+    async def read(self) -> bytes:
+        """The whole body, at most ``max_response_bytes``."""
+        try:
+            body = await self._response.content.read(self._max_bytes + 1)
+        except TimeoutError:
+            raise UpstreamError("The upstream did not answer in time.", detail=self._what) from None
+        except aiohttp.ClientError as exc:
+            raise UpstreamError("The upstream could not be reached.", detail=f"{self._what}: {exc}") from None
+        if len(body) > self._max_bytes:
+            raise UpstreamError("The upstream response is too large.")
+        return body
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body in pieces as they arrive (the reader bounds what it keeps)."""
+        try:
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except TimeoutError:
+            raise UpstreamError("The upstream did not answer in time.", detail=self._what) from None
+        except aiohttp.ClientError as exc:
+            raise UpstreamError("The upstream could not be reached.", detail=f"{self._what}: {exc}") from None
+
+
 class HttpClient:
     def __init__(
         self,
@@ -63,6 +105,10 @@ class HttpClient:
         self._max_connections = max_connections
         self._max_response_bytes = max_response_bytes
         self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def max_response_bytes(self) -> int:
+        return self._max_response_bytes
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
@@ -111,6 +157,33 @@ class HttpClient:
             raise UpstreamError("The upstream did not answer in time.", detail=f"{method} {url}") from None
         except aiohttp.ClientError as exc:
             raise UpstreamError("The upstream could not be reached.", detail=f"{method} {url}: {exc}") from None
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, request: OutboundRequest, *, seconds: float | None = None
+    ) -> AsyncIterator[StreamedResponse]:
+        """Send ``request`` (``url`` already percent-encoded) and read its body as it arrives.
+
+        ``seconds`` bounds the whole exchange (default: the client's); the connection goes back to the pool
+        when the body was read to the end, and is closed otherwise.
+        """
+        session = self._get_session()
+        what = f"{request.method} {request.url}"
+        kwargs: dict[str, Any] = {"headers": request.headers, "data": request.body, "allow_redirects": False}
+        if seconds is not None:
+            kwargs["timeout"] = aiohttp.ClientTimeout(total=seconds, sock_connect=self._timeout.sock_connect)
+        try:
+            response = await session.request(request.method, URL(request.url, encoded=True), **kwargs)
+        except TimeoutError:
+            raise UpstreamError("The upstream did not answer in time.", detail=what) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise ConnectError("The upstream could not be reached.", detail=f"{what}: {exc}") from None
+        except aiohttp.ClientError as exc:
+            raise UpstreamError("The upstream could not be reached.", detail=f"{what}: {exc}") from None
+        try:
+            yield StreamedResponse(response, self._max_response_bytes, what)
+        finally:
+            response.release()
 
     async def send(self, request: OutboundRequest) -> UpstreamResponse:
         return await self.request(request.method, request.url, headers=request.headers, data=request.body, encoded=True)
