@@ -134,3 +134,12 @@ async def test_a_cancelled_call_kills_its_worker(pool: LocalFunctions, folder: P
     assert isinstance(first["pid"], int)
     assert await gone(first["pid"])  # the warm worker that was running the cancelled call
     assert (await run(pool, "slow", {}))["pid"] != first["pid"]
+
+
+async def test_a_warm_worker_that_died_is_replaced(pool: LocalFunctions) -> None:
+    first = await run(pool, "slow", {})
+    assert isinstance(first["pid"], int)
+    os.kill(first["pid"], 9)
+    assert await gone(first["pid"])
+    second = await run(pool, "slow", {})
+    assert second["pid"] != first["pid"]

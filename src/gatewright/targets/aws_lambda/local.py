@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gatewright.targets.aws_lambda.result import Invocation
-from gatewright.targets.aws_lambda.worker import FunctionCode, LogSink, Worker, WorkerFailed
+from gatewright.targets.aws_lambda.worker import FunctionCode, LogSink, Worker, WorkerFailed, WorkerGone
 
 JSON = dict[str, Any]
 log = logging.getLogger("gatewright.functions")
@@ -98,11 +98,20 @@ class LocalFunctions:
             async with asyncio.timeout_at(deadline):
                 await self._slots.acquire()
                 acquired = True
-                worker = self._take_idle((arn, code.key)) or await Worker.start(
-                    code, arn=arn, region=region, memory_mb=self.memory_mb, on_log=self._on_log
-                )
+                worker = self._take_idle((arn, code.key))
+                warm = worker is not None
+                if worker is None:
+                    worker = await self._start(code, arn, region)
                 request["timeoutMs"] = max(1, int((deadline - loop.time()) * 1000))
-                reply = await worker.call(request, self._max_reply)
+                try:
+                    reply = await worker.call(request, self._max_reply)
+                except WorkerGone:
+                    if not warm:
+                        raise
+                    self._retire(worker, force=True)  # a warm worker that died unnoticed: take a new one
+                    worker = None
+                    worker = await self._start(code, arn, region)
+                    reply = await worker.call(request, self._max_reply)
         except TimeoutError:
             if not acquired:
                 return Invocation(error={"errorType": "TooManyRequestsException", "errorMessage": "Rate exceeded"})
@@ -129,15 +138,20 @@ class LocalFunctions:
             return Invocation(payload=str(reply["payload"]).encode())
         return Invocation(error=reply.get("error") or {"errorType": "Unknown", "errorMessage": "no reply"})
 
+    async def _start(self, code: FunctionCode, arn: str, region: str) -> Worker:
+        return await Worker.start(code, arn=arn, region=region, memory_mb=self.memory_mb, on_log=self._on_log)
+
     def _take_idle(self, key: tuple[str, tuple[str, str, tuple[int, int]]]) -> Worker | None:
-        workers = self._idle.get(key)
-        if not workers:
-            return None
-        worker = workers.pop()
-        if worker.idle_timer is not None:
-            worker.idle_timer.cancel()
-            worker.idle_timer = None
-        return worker
+        workers = self._idle.get(key) or []
+        while workers:
+            worker = workers.pop()
+            if worker.idle_timer is not None:
+                worker.idle_timer.cancel()
+                worker.idle_timer = None
+            if worker.alive:
+                return worker
+            self._retire(worker)  # died while idle: reap it, start another
+        return None
 
     def _keep(self, worker: Worker | None) -> None:
         if worker is None:

@@ -51,6 +51,10 @@ class WorkerFailed(Exception):
         self.error = error
 
 
+class WorkerGone(WorkerFailed):
+    """The worker was dead before it got the request: nothing ran, so a new worker may take the call."""
+
+
 def environment(code: FunctionCode, region: str, memory_mb: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in _PASSED or k.startswith("AWS_ENDPOINT_URL")}
     env.update(
@@ -105,6 +109,9 @@ class Worker:
         try:
             stdin.write(struct.pack(">I", len(data)) + data)
             await stdin.drain()
+        except ConnectionError:
+            raise WorkerGone(await self._exit_error()) from None
+        try:
             size = struct.unpack(">I", await stdout.readexactly(4))[0]
             if size > max_reply:
                 raise WorkerFailed(
@@ -128,6 +135,10 @@ class Worker:
         else:
             reason = f"exit status {code}"
         return {"errorType": "Runtime.ExitError", "errorMessage": f"Runtime exited with error: {reason}"}
+
+    @property
+    def alive(self) -> bool:
+        return self._process.returncode is None
 
     def kill(self) -> None:
         if self._process.returncode is None:
