@@ -6,7 +6,8 @@ is first made safe and portable for the gateway's own check:
 * ``format`` is dropped (an annotation by default in JSON Schema 2020-12; enforcing it would refuse
   values the upstream accepts);
 * a ``pattern`` that Python's ``re`` cannot compile (ECMA-262 ``\\p{L}``) is dropped here, but stays in
-  the schema clients see;
+  the schema clients see; a ``$`` inside a character class is escaped first, because fastjsonschema turns
+  every unescaped ``$`` into ``\\Z`` (which breaks ``[^$]``);
 * a ``$ref`` that is not local (``#...``) becomes ``{}``: the gateway never fetches a schema from the
   network while validating.
 """
@@ -33,10 +34,11 @@ def _safe(node: Any) -> Any:
             if key == "format" and isinstance(value, str):
                 continue
             if key == "pattern" and isinstance(value, str):
-                try:
-                    re.compile(value)
-                except re.error:
+                usable = _usable_pattern(value)
+                if usable is None:
                     continue
+                out[key] = usable
+                continue
             if key == "$ref" and isinstance(value, str) and not value.startswith("#"):
                 continue
             out[key] = _safe(value)
@@ -44,6 +46,32 @@ def _safe(node: Any) -> Any:
     if isinstance(node, list):
         return [_safe(v) for v in node]
     return node
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")  # what fastjsonschema rewrites to \Z
+
+
+def _usable_pattern(pattern: str) -> str | None:
+    """``pattern`` with ``$`` escaped inside character classes, or None when Python cannot use it."""
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and in_class:
+            out.append("\\")
+        out.append(char)
+    fixed = "".join(out)
+    try:
+        re.compile(_DOLLAR.sub(r"\\Z", fixed))
+    except re.error:
+        return None
+    return fixed
 
 
 def _where(exc: fastjsonschema.JsonSchemaValueException) -> str:

@@ -21,10 +21,14 @@ def room_for(target_name: str, limit: int = MAX_NAME) -> int:
     return max(16, limit - len(target_name) - 3)
 
 
+def shorten(name: str, original: str, limit: int) -> str:
+    """``name`` itself when it fits in ``limit``, else cut with a hash of ``original`` appended."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha1(original.encode(), usedforsecurity=False).hexdigest()[:8]
+    return name[: max(1, limit - 9)].rstrip("_-") + "_" + digest
+
+
 def fit(name: str, limit: int) -> str:
     """``name`` with invalid characters replaced, cut to ``limit`` with a hash suffix when too long."""
-    base = _BAD.sub("_", name).strip("_") or "tool"
-    if len(base) <= limit:
-        return base
-    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
-    return base[: max(1, limit - 9)].rstrip("_-") + "_" + digest
+    return shorten(_BAD.sub("_", name).strip("_") or "tool", name, limit)

@@ -7,33 +7,26 @@ prefix still get different names, and the same spec always yields the same names
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-MAX_NAME = 64
+from gatewright.targets.names import MAX_NAME, shorten
+
 _TOOL_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 _ARG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def _shorten(name: str, original: str, limit: int) -> str:
-    if len(name) <= limit:
-        return name
-    digest = hashlib.sha1(original.encode(), usedforsecurity=False).hexdigest()[:8]
-    return name[: max(1, limit - 9)].rstrip("_-") + "_" + digest
 
 
 def tool_name(operation_id: str | None, method: str, path: str, limit: int = MAX_NAME) -> str:
     """The tool name for an operation: its operationId made valid, else one built from method and path."""
     if operation_id:
         base = _TOOL_BAD.sub("_", operation_id).strip("_") or "operation"
-        return _shorten(base, operation_id, limit)
+        return shorten(base, operation_id, limit)
     words = [method.lower()]
     for segment in path.split("/"):
         if not segment:
             continue
         words.append("by_" + segment.strip("{}") if segment.startswith("{") else segment)
     base = _TOOL_BAD.sub("_", "_".join(words)).strip("_") or method.lower()
-    return _shorten(base, f"{method} {path}", limit)
+    return shorten(base, f"{method} {path}", limit)
 
 
 def with_suffix(name: str, suffix: str, limit: int = MAX_NAME) -> str:
@@ -44,7 +37,7 @@ def with_suffix(name: str, suffix: str, limit: int = MAX_NAME) -> str:
 def argument_name(wire: str) -> str:
     """An argument name clients accept for a parameter or body property named ``wire`` on the wire."""
     base = _ARG_BAD.sub("_", wire).strip("_") or "value"
-    return _shorten(base, wire, MAX_NAME)
+    return shorten(base, wire, MAX_NAME)
 
 
 def unique(name: str, taken: set[str], suffix: str) -> str:
