@@ -6,9 +6,11 @@ per variant (same target, same upstream) and measures ``tools/call`` through eac
 
 * ``none``: ``authorizerType NONE`` (the baseline gateway).
 * ``jwt``: ``authorizerType CUSTOM_JWT`` with a discovery URL served by the harness upstream, an RS256 key
-  the harness generated, and ``Authorization: Bearer <token>`` on every request. Until gatewright
-  implements CUSTOM_JWT, CreateGateway refuses it and the harness reports the variant as skipped with the
-  control plane's message; once it is implemented the variant is measured with no change here.
+  the harness generated, and ``Authorization: Bearer <token>`` on every request (one token, reused as a real
+  client reuses it until it expires).
+
+A variant the control plane refuses (a feature not implemented yet) is reported as skipped, with the control
+plane's message, and the rest of the run goes on.
 
 To add a variant (API keys, SigV4, policies, interceptors...), write a function that returns a Variant and
 add it to :func:`variants`.
