@@ -30,6 +30,7 @@ from gatewright.upstream.mcp_client import (
 from support.net import free_port
 
 INFO = {"name": "test", "version": "1"}
+BIG = 3_000_000
 
 
 @dataclass
@@ -138,6 +139,8 @@ async def answer(request: web.Request, body: dict[str, Any], fake: Fake) -> web.
         return _json({"jsonrpc": "2.0", "id": msg_id, "result": {"resultType": "input_required", "inputRequests": {}}})
     if name == "broken":
         return web.Response(status=500, text="stack trace")
+    if name == "big":  # more than one read's worth (aiohttp hands out what has arrived, ~128 KiB)
+        return _json({"jsonrpc": "2.0", "id": msg_id, "result": {"content": [{"type": "text", "text": "x" * BIG}]}})
     meta = {"io.modelcontextprotocol/serverInfo": INFO}
     result = {"params": params, "resultType": "complete", "ttlMs": 0, "_meta": meta}
     return _json({"jsonrpc": "2.0", "id": msg_id, "result": result})
@@ -308,3 +311,9 @@ async def test_credentials_are_refreshed_once_after_a_401(http: HttpClient, fake
     await client.request("tools/call", {"name": "echo"})
     assert auth.refreshed == 1
     assert state.seen[-1][1]["authorization"] == "Bearer t2"
+
+
+async def test_a_large_answer_arrives_whole(http: HttpClient, fake: tuple[Fake, str]) -> None:
+    _, url = fake
+    result = await _client(http, url, modern=False).request("tools/call", {"name": "big"})
+    assert len(result["content"][0]["text"]) == BIG

@@ -27,6 +27,19 @@ class UpstreamError(Exception):
         self.detail = detail
 
 
+async def _read_all(content: aiohttp.StreamReader, limit: int) -> bytes:
+    """The body to its end, or its first ``limit + 1`` bytes (``read(n)`` alone returns what has arrived so far)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = await content.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 class ConnectError(UpstreamError):
     """No connection could be opened (refused, unknown host): the request never reached the upstream."""
 
@@ -72,7 +85,7 @@ class StreamedResponse:
     async def read(self) -> bytes:
         """The whole body, at most ``max_response_bytes``."""
         try:
-            body = await self._response.content.read(self._max_bytes + 1)
+            body = await _read_all(self._response.content, self._max_bytes)
         except TimeoutError:
             raise UpstreamError("The upstream did not answer in time.", detail=self._what) from None
         except aiohttp.ClientError as exc:
@@ -120,7 +133,6 @@ class HttpClient:
                 connector=connector,
                 timeout=self._timeout,
                 auto_decompress=True,
-                skip_auto_headers=("User-Agent",),
                 headers={"User-Agent": "gatewright"},
             )
             self._session = session
@@ -149,7 +161,7 @@ class HttpClient:
                     raise UpstreamError(
                         "The upstream response is too large.", detail=f"{length} bytes > {self._max_response_bytes}"
                     )
-                body = await resp.content.read(self._max_response_bytes + 1)
+                body = await _read_all(resp.content, self._max_response_bytes)
                 if len(body) > self._max_response_bytes:
                     raise UpstreamError("The upstream response is too large.")
                 return UpstreamResponse(resp.status, resp.headers, body)
