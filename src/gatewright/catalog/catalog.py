@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 SEPARATOR = "___"
 
 
+def _compact(data: bytes) -> bytes:
+    """A copy without orjson's spare buffer room (it keeps ~4 KiB per result: 44 MiB for 11,000 tools)."""
+    return bytes(memoryview(data))
+
+
 class InvalidCursor(Exception):
     pass
 
@@ -73,7 +78,9 @@ class Catalog:
                 name = exposed_name(group.name, tool.name) if prefix else tool.name
                 if name in by_name:
                     continue  # names are unique per target; an unprefixed clash keeps the first
-                entry = Entry(name, group.target_id, group.name, group.target, tool, orjson.dumps(tool.to_mcp(name)))
+                entry = Entry(
+                    name, group.target_id, group.name, group.target, tool, _compact(orjson.dumps(tool.to_mcp(name)))
+                )
                 entries.append(entry)
                 by_name[name] = entry
         self.entries = entries

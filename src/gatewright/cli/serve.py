@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
+        proxy_headers=False,
         server_header=False,
     )
     logging.getLogger("gatewright").info("starting on %s (data in %s)", settings.base_url, settings.data_dir)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,18 @@ class _Loaded:
     forwarding: Forwarding
 
 
+def _settle_memory() -> None:
+    """Collect garbage once, then freeze what is left (the catalogs) out of the collector's reach.
+
+    Catalogs are large, long-lived object graphs; without this, every full collection walks them and stalls
+    calls for 100-300 ms (measured with 11,000 tools). Unfreezing first lets the collector reclaim what the
+    previous configuration left behind. Runs only when configuration changes.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class Registry:
     def __init__(
         self, settings: Settings, store: Store, kinds: TargetKinds, env: TargetEnv, authorizers: Any = None
@@ -75,6 +88,7 @@ class Registry:
         for record in await self._store.list_records(GATEWAY, "", limit=1_000_000):
             await self._reload(record.id)
         self.ready = True
+        _settle_memory()
         self._task = asyncio.get_running_loop().create_task(self._follow())
 
     async def aclose(self) -> None:
@@ -121,6 +135,8 @@ class Registry:
                         credentials.invalidate(change.id)
             for gateway_id in gateways:
                 await self._reload(gateway_id)
+            if gateways:
+                _settle_memory()
 
     async def _reload(self, gateway_id: str) -> None:
         record = await self._store.get(GATEWAY, gateway_id)
