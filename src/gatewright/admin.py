@@ -60,7 +60,9 @@ async def rotate_master_key(settings: Settings) -> dict[str, int]:
     """Add a new master key and re-encrypt every stored secret with it; returns counts per kind.
 
     Safe while gatewright runs: running processes re-read the key file when they meet a secret encrypted
-    with a key they do not know yet, and older keys stay in the file for decryption.
+    with a key they do not know yet, and older keys stay in the file for decryption. When the keys come
+    from ``GATEWRIGHT_MASTER_KEY``, the operator has already put the new key first there (and restarted
+    with it): secrets are re-encrypted with that first key.
     """
     from gatewright.auth.inbound.iam import IamKeys
     from gatewright.auth.issuer.keys import IssuerKeys
@@ -68,7 +70,8 @@ async def rotate_master_key(settings: Settings) -> dict[str, int]:
     from gatewright.secrets import SecretBox, add_master_key
     from gatewright.store import open_store
 
-    add_master_key(settings)
+    if not settings.master_key:
+        add_master_key(settings)
     box = SecretBox(settings)
     store = open_store(settings)
     await store.open()

@@ -95,6 +95,8 @@ class Settings:
     issuer_token_seconds: int = 3600
     # Clock skew tolerated when checking token times (exp, nbf, iat).
     jwt_leeway_seconds: int = 60
+    # Least time between two fetches of an OpenID provider's JWKS caused by tokens with an unknown kid.
+    jwks_min_refresh_seconds: float = 30.0
     # Tool search of SEMANTIC gateways (docs/search.md): auto (embeddings when gatewright[search] is installed,
     # else lexical), lexical, or minilm.
     search_backend: str = "auto"

@@ -5,8 +5,9 @@ GATEWAY_IAM_ROLE needs the service to sign for unless the kind knows it; JWT_PAS
 CUSTOM_JWT gateway (there is no validated token to pass otherwise).
 
 metadataConfiguration: names of letters, digits, ``-`` and ``_``; hop-by-hop, content, caching, auth and
-``X-Amzn-*`` headers can never be forwarded (AgentCore's restricted list); ``Mcp-Session-Id`` neither when
-the gateway has sessions; and not the header or query parameter that carries the target's API key.
+``X-Amzn-*`` headers (but ``X-Amzn-Bedrock-AgentCore-Runtime-Custom-*``) can never be forwarded (AgentCore's
+restricted list); ``Mcp-Session-Id`` neither when the gateway has sessions; and not the header or query
+parameter that carries the target's API key (defaults included).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gatewright.auth.outbound.api_key import DEFAULT_HEADER, DEFAULT_QUERY
 from gatewright.control.common import ControlContext
 from gatewright.errors import ValidationError
 from gatewright.resources import provider_from_arn
@@ -136,10 +138,7 @@ def check_metadata(params: JSON, gateway_doc: JSON) -> None:
     if meta is None:
         return
     sessions = ((gateway_doc.get("protocolConfiguration") or {}).get("mcp") or {}).get("sessionConfiguration")
-    api_key = ((params.get("credentialProviderConfigurations") or [{}])[0].get("credentialProvider") or {}).get(
-        "apiKeyCredentialProvider"
-    ) or {}
-    key_name = (api_key.get("credentialParameterName") or "").lower()
+    key_field, key_name = _api_key_parameter(params)
     for field in ("allowedRequestHeaders", "allowedResponseHeaders", "allowedQueryParameters"):
         for name in meta.get(field) or []:
             where = f"metadataConfiguration.{field}"
@@ -147,9 +146,26 @@ def check_metadata(params: JSON, gateway_doc: JSON) -> None:
             if not _NAME.match(name) or len(name) > limit:
                 raise ValidationError.for_field(where, f"{name!r} must be 1-{limit} letters, digits, '-' or '_'")
             lower = name.lower()
-            if field != "allowedQueryParameters" and (lower in RESTRICTED or lower.startswith("x-amzn-")):
+            if field != "allowedQueryParameters" and (lower in RESTRICTED or _restricted_amzn(lower)):
                 raise ValidationError.for_field(where, f"{name} is a restricted header and cannot be forwarded")
             if field != "allowedQueryParameters" and lower == "mcp-session-id" and sessions is not None:
                 raise ValidationError.for_field(where, "Mcp-Session-Id cannot be forwarded by a gateway with sessions")
-            if key_name and lower == key_name:
+            if field == key_field and lower == key_name:
                 raise ValidationError.for_field(where, f"{name} carries the target's API key")
+
+
+def _restricted_amzn(lower: str) -> bool:
+    """Every ``X-Amzn-*`` header is AWS's, except the custom headers of AgentCore Runtime."""
+    return lower.startswith("x-amzn-") and not lower.startswith("x-amzn-bedrock-agentcore-runtime-custom-")
+
+
+def _api_key_parameter(params: JSON) -> tuple[str, str]:
+    """(metadataConfiguration field, lower-case name) of where the target's API key goes, defaults included;
+    ("", "") when the target has no API key."""
+    config = (params.get("credentialProviderConfigurations") or [{}])[0]
+    spec = (config.get("credentialProvider") or {}).get("apiKeyCredentialProvider")
+    if config.get("credentialProviderType") != "API_KEY" or not spec:
+        return "", ""
+    if spec.get("credentialLocation") == "QUERY_PARAMETER":
+        return "allowedQueryParameters", (spec.get("credentialParameterName") or DEFAULT_QUERY).lower()
+    return "allowedRequestHeaders", (spec.get("credentialParameterName") or DEFAULT_HEADER).lower()

@@ -5,11 +5,12 @@ Also serves the OAuth protected-resource metadata (RFC 9728) of CUSTOM_JWT gatew
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from gatewright.auth.inbound.iam import IamAuthorizer, IamKeys
 from gatewright.auth.inbound.jwt import JwtAuthorizer
-from gatewright.auth.inbound.oidc import OidcError, OidcKeys
+from gatewright.auth.inbound.oidc import KeySource, OidcError, OidcKeys
 from gatewright.auth.inbound.principal import Principal
 from gatewright.upstream.http import HttpClient
 from gatewright.web.asgi import Scope
@@ -25,17 +26,32 @@ class Authorizer(Protocol):
 
 
 class Authorizers:
-    def __init__(self, http: HttpClient, iam_keys: IamKeys, *, base_url: str, leeway: int) -> None:
+    """``local`` maps the discovery URLs of the built-in issuer to its keys, read without an HTTP round trip
+    (so a rotated key is known at once); any other discovery URL is an OpenID provider fetched over HTTP, whose
+    JWKS is refreshed on an unknown ``kid`` at most every ``jwks_min_refresh`` seconds."""
+
+    def __init__(
+        self,
+        http: HttpClient,
+        iam_keys: IamKeys,
+        *,
+        base_url: str,
+        leeway: int,
+        jwks_min_refresh: float = 30.0,
+        local: Mapping[str, KeySource] | None = None,
+    ) -> None:
         self._http = http
         self._iam = iam_keys
         self._base = base_url.rstrip("/")
         self._leeway = leeway
-        self._providers: dict[str, OidcKeys] = {}
+        self._min_refresh = jwks_min_refresh
+        self._providers: dict[str, KeySource] = dict(local or {})
 
-    def provider(self, discovery_url: str) -> OidcKeys:
+    def provider(self, discovery_url: str) -> KeySource:
         keys = self._providers.get(discovery_url)
         if keys is None:
-            keys = self._providers[discovery_url] = OidcKeys(discovery_url, self._http)
+            keys = OidcKeys(discovery_url, self._http, min_refresh=self._min_refresh)
+            self._providers[discovery_url] = keys
         return keys
 
     def metadata_url(self, gateway_url_path: str) -> str:

@@ -1,10 +1,11 @@
 """CUSTOM_JWT: bearer tokens from any OpenID provider (or the built-in issuer), checked on every call.
 
 Checks, in order: a Bearer token is present; its header names an allowed asymmetric algorithm (never
-``none``, never HMAC: a public key is never used as an HMAC secret); the signature verifies with the
-provider's JWKS (``kid`` lookup, refreshed on an unknown ``kid``); ``exp`` is present and not past, ``nbf``
-and ``iat`` are not in the future (with a small leeway); ``iss`` equals the discovered issuer. Failures are
-401. Then the gateway's rules (rules.py); failures are 403 ``insufficient_scope``.
+``none``, never HMAC: a public key is never used as an HMAC secret) and has no ``crit`` parameter; the
+signature verifies with the provider's JWKS (``kid`` lookup, refreshed on an unknown ``kid``); ``exp`` is
+present and not past, ``nbf`` and ``iat`` are not in the future (with a small leeway); ``iss`` equals the
+discovered issuer. Failures are 401. Then the gateway's rules (rules.py); failures are 403
+``insufficient_scope``.
 
 A verified token is remembered until it expires (bounded cache keyed by the token itself), so a client
 that reuses its token pays for the signature check once.
@@ -23,7 +24,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 
 from gatewright.auth.inbound.challenge import forbidden, unauthorized
-from gatewright.auth.inbound.oidc import OidcError, OidcKeys
+from gatewright.auth.inbound.oidc import KeySource, OidcError
 from gatewright.auth.inbound.principal import Principal
 from gatewright.auth.inbound.rules import compile_rules
 from gatewright.web.asgi import HttpError
@@ -46,7 +47,7 @@ def _header(token: str) -> dict[str, Any] | None:
 
 
 class JwtAuthorizer:
-    def __init__(self, config: dict[str, Any], keys: OidcKeys, *, resource_metadata: str, leeway: int = 60) -> None:
+    def __init__(self, config: dict[str, Any], keys: KeySource, *, resource_metadata: str, leeway: int = 60) -> None:
         self._keys = keys
         self._rules = compile_rules(config)
         self._leeway = leeway
@@ -78,8 +79,13 @@ class JwtAuthorizer:
             raise self._refuse("the token is not a JWT")
         if header.get("alg") not in ALGORITHMS:
             raise self._refuse("the token's algorithm is not allowed")
+        if "crit" in header:  # RFC 7515 4.1.11: no extension is understood here, so none can be critical
+            raise self._refuse("the token has critical header parameters")
+        kid = header.get("kid")
+        if kid is not None and not isinstance(kid, str):
+            raise self._refuse("the token's kid is not a string")
         try:
-            keys = await self._keys.keys(header.get("kid"))
+            keys = await self._keys.keys(kid)
             issuer = await self._keys.issuer()
         except OidcError:
             raise HttpError.json(
@@ -91,7 +97,7 @@ class JwtAuthorizer:
             ) from None
         try:
             decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
-        except JoseError:
+        except (JoseError, ValueError, TypeError):  # fail closed on anything the library cannot read
             raise self._refuse("the token's signature is not valid") from None
         claims = decoded.claims
         self._check_times(claims)

@@ -1,15 +1,17 @@
 """An OpenID provider's issuer and signing keys, fetched from its discovery document and cached.
 
-The JWKS is re-fetched when a token names a ``kid`` we do not know (the provider rotated its keys), at
-most once every ``min_refresh`` seconds, and in any case after ``ttl`` seconds. Keys that cannot verify
-signatures (encryption keys, unknown types) are ignored.
+The JWKS is re-fetched when a token names a ``kid`` we do not know (the provider rotated its keys) and in
+any case after ``ttl`` seconds, with at most one attempt every ``min_refresh`` seconds. When a re-fetch
+fails, the keys already known stay in use (a provider outage does not lock out callers whose tokens it
+signed before). Keys that cannot verify signatures (encryption keys, unknown types) are ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from joserfc.jwk import KeySet
@@ -17,10 +19,21 @@ from joserfc.jwk import KeySet
 from gatewright.upstream.http import HttpClient, UpstreamError
 
 MAX_DOCUMENT = 512 * 1024
+log = logging.getLogger("gatewright.auth")
 
 
 class OidcError(Exception):
     """The provider's discovery document or keys cannot be fetched or read."""
+
+
+class KeySource(Protocol):
+    """Where a CUSTOM_JWT authorizer gets an issuer's identifier and verification keys."""
+
+    async def issuer(self) -> str: ...
+
+    async def keys(self, kid: str | None) -> KeySet:
+        """The keys to verify a token whose header names ``kid`` (refreshed when ``kid`` is unknown)."""
+        ...
 
 
 class OidcKeys:
@@ -35,6 +48,7 @@ class OidcKeys:
         self._keys: KeySet | None = None
         self._kids: set[str] = set()
         self._fetched = 0.0
+        self._attempted = 0.0
         self._lock = asyncio.Lock()
 
     async def _get_json(self, url: str) -> dict[str, Any]:
@@ -73,20 +87,28 @@ class OidcKeys:
         self._kids = {str(k["kid"]) for k in usable if k.get("kid")}
         self._fetched = time.monotonic()
 
+    def _due(self, want_kid: str | None) -> bool:
+        if self._keys is None:
+            return True
+        now = time.monotonic()
+        if now - self._attempted < self._min_refresh:
+            return False
+        return now - self._fetched > self._ttl or (want_kid is not None and want_kid not in self._kids)
+
     async def _ensure(self, want_kid: str | None = None) -> None:
-        age = time.monotonic() - self._fetched
-        stale = self._keys is None or age > self._ttl
-        unknown = want_kid is not None and want_kid not in self._kids and age > self._min_refresh
-        if not (stale or unknown):
+        if not self._due(want_kid):
             return
         async with self._lock:
-            age = time.monotonic() - self._fetched
-            if (
-                self._keys is None
-                or age > self._ttl
-                or (want_kid is not None and want_kid not in self._kids and age > self._min_refresh)
-            ):
+            if not self._due(want_kid):
+                return
+            self._attempted = time.monotonic()
+            try:
                 await self._refresh()
+            except OidcError as exc:
+                if self._keys is None:
+                    raise
+                # A provider that is briefly down must not lock every caller out: keep the keys we have.
+                log.warning("keeping the cached keys of %s: %s", self.discovery_url, exc)
 
     async def issuer(self) -> str:
         await self._ensure()

@@ -2,8 +2,11 @@
 
 Rotation makes a new key current and keeps the previous ones in the JWKS until every token they signed has
 expired, so rotation never breaks a token already issued. Keys are records (kind ``signing_key``) shared by
-every process; a process re-reads them when asked for a key it does not know and at most every
-``RELOAD_SECONDS`` otherwise.
+every process; a process re-reads them when asked to verify with a key it does not know (at most once a
+second) and every ``RELOAD_SECONDS`` otherwise.
+
+Gateways of this process that trust the built-in issuer read its keys here (:class:`IssuerKeySource`), not
+through HTTP: a rotated key is trusted at once, and a process that cannot reach its own public URL still works.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from joserfc.jwk import RSAKey
+from joserfc.jwk import KeySet, RSAKey
 
 from gatewright.secrets import SecretBox
 from gatewright.store import Store
@@ -24,6 +27,7 @@ from gatewright.store import Store
 KIND = "signing_key"
 ALGORITHM = "RS256"
 RELOAD_SECONDS = 30.0
+MISS_RELOAD_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class IssuerKeys:
         self._box = box
         self._grace = timedelta(seconds=token_seconds * 2)
         self._keys: list[SigningKey] = []
+        self._verify = KeySet([])
         self._loaded = 0.0
         self._lock = asyncio.Lock()
 
@@ -63,7 +68,13 @@ class IssuerKeys:
             )
         keys.sort(key=lambda k: k.created_at)
         self._keys = keys
+        self._verify = KeySet([RSAKey.import_key(k) for k in self._published(keys)["keys"]])
         self._loaded = time.monotonic()
+
+    def _published(self, keys: list[SigningKey]) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        live = [k for k in keys if k.retired_at is None or now - k.retired_at < self._grace]
+        return {"keys": [k.key.as_dict(private=False) for k in live]}
 
     async def _fresh(self, force: bool = False) -> list[SigningKey]:
         if force or not self._keys or time.monotonic() - self._loaded > RELOAD_SECONDS:
@@ -86,10 +97,18 @@ class IssuerKeys:
         return [k for k in keys if k.retired_at is None][-1]
 
     async def public_jwks(self) -> dict[str, Any]:
+        return self._published(await self._fresh())
+
+    async def verification_keys(self, kid: str | None) -> KeySet:
+        """The published keys; re-read first when ``kid`` is not among them (another process rotated)."""
         keys = await self._fresh()
-        now = datetime.now(UTC)
-        live = [k for k in keys if k.retired_at is None or now - k.retired_at < self._grace]
-        return {"keys": [k.key.as_dict(private=False) for k in live]}
+        if (
+            kid is not None
+            and all(k.kid != kid for k in keys)
+            and time.monotonic() - self._loaded > MISS_RELOAD_SECONDS
+        ):
+            await self._fresh(force=True)
+        return self._verify
 
     async def rotate(self) -> str:
         """Make a new key current; older keys stay published until their tokens expire."""
@@ -113,3 +132,17 @@ class IssuerKeys:
             await self._store.update(KIND, record.id, doc, record.version)
             count += 1
         return count
+
+
+class IssuerKeySource:
+    """The built-in issuer as a CUSTOM_JWT key source (see auth/inbound/oidc.py ``KeySource``)."""
+
+    def __init__(self, issuer: str, keys: IssuerKeys) -> None:
+        self._issuer = issuer
+        self._keys = keys
+
+    async def issuer(self) -> str:
+        return self._issuer
+
+    async def keys(self, kid: str | None) -> KeySet:
+        return await self._keys.verification_keys(kid)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import time
 import uuid
 from typing import Any
@@ -18,13 +19,19 @@ import orjson
 from joserfc import jwt
 
 from gatewright.auth.issuer.clients import Client, Clients
-from gatewright.auth.issuer.keys import ALGORITHM, IssuerKeys
+from gatewright.auth.issuer.keys import ALGORITHM, IssuerKeys, IssuerKeySource
+from gatewright.secrets import SecretError
 from gatewright.web.asgi import BodyTooLarge, HttpError, Receive, Scope, Send, headers_of, read_body, send
 
 TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a URL path, not a secret
 JWKS_PATH = "/oauth2/jwks"
+# Discovery documents must name an authorization endpoint (RFC 8414, OpenID Discovery; MCP clients insist).
+# There is no user-facing flow: it answers every request with ``unsupported_response_type``.
+AUTHORIZE_PATH = "/oauth2/authorize"
 OIDC_PATH = "/.well-known/openid-configuration"
 OAUTH_PATH = "/.well-known/oauth-authorization-server"
+PATHS = frozenset({TOKEN_PATH, JWKS_PATH, AUTHORIZE_PATH, OIDC_PATH, OAUTH_PATH})
+log = logging.getLogger("gatewright.issuer")
 _NO_STORE = [(b"content-type", b"application/json"), (b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
 
 
@@ -65,9 +72,15 @@ class IssuerServer:
     def token_endpoint(self) -> str:
         return self.issuer + TOKEN_PATH
 
+    def key_sources(self) -> dict[str, IssuerKeySource]:
+        """This issuer's keys by the discovery URLs a gateway may be configured with."""
+        source = IssuerKeySource(self.issuer, self._keys)
+        return {self.issuer + OIDC_PATH: source, self.issuer + OAUTH_PATH: source}
+
     def metadata(self) -> dict[str, Any]:
         return {
             "issuer": self.issuer,
+            "authorization_endpoint": self.issuer + AUTHORIZE_PATH,
             "token_endpoint": self.token_endpoint,
             "jwks_uri": self.issuer + JWKS_PATH,
             "grant_types_supported": ["client_credentials"],
@@ -86,6 +99,12 @@ class IssuerServer:
             await send(send_, 200, body, [(b"content-type", b"application/json"), (b"cache-control", b"max-age=300")])
         elif path == TOKEN_PATH:
             await self._token_endpoint(scope, receive, send_)
+        elif path == AUTHORIZE_PATH:
+            refusal = {
+                "error": "unsupported_response_type",
+                "error_description": "this authorization server issues tokens by the client_credentials grant only",
+            }
+            await send(send_, 400, orjson.dumps(refusal), list(_NO_STORE))
         else:
             await send(send_, 404, b'{"error":"not_found"}', [(b"content-type", b"application/json")])
 
@@ -98,6 +117,9 @@ class IssuerServer:
             headers = list(_NO_STORE)
         except BodyTooLarge:
             status, payload, headers = 413, {"error": "invalid_request"}, list(_NO_STORE)
+        except SecretError:
+            log.error("cannot sign tokens: the signing key cannot be decrypted with the configured master keys")
+            status, payload, headers = 500, {"error": "server_error"}, list(_NO_STORE)
         except OAuthError as exc:
             status, payload = exc.status, {"error": exc.error, "error_description": exc.description}
             headers = list(_NO_STORE)
@@ -110,16 +132,22 @@ class IssuerServer:
         if ctype != "application/x-www-form-urlencoded":
             raise OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded")
         form: dict[str, str] = {}
+        resources: list[str] = []
         for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
-            if key in form:
+            if key == "resource":  # RFC 8707: the one parameter that may repeat
+                resources.append(value)
+            elif key in form:
                 raise OAuthError("invalid_request", f"parameter {key} is repeated")
-            form[key] = value
+            else:
+                form[key] = value
         client = await self._client(headers, form)
         grant = form.get("grant_type")
+        if not grant:
+            raise OAuthError("invalid_request", "grant_type is required")
         if grant != "client_credentials":
-            raise OAuthError("unsupported_grant_type", f"grant_type {grant or '(missing)'} is not supported")
+            raise OAuthError("unsupported_grant_type", f"grant_type {grant} is not supported")
         scopes = self._scopes(client, form.get("scope"))
-        audience = self._resource(form.get("resource"))
+        audience = [self._resource(r) for r in dict.fromkeys(resources)]
         return await self._issue(client, scopes, audience)
 
     async def _client(self, headers: dict[str, str], form: dict[str, str]) -> Client:
@@ -145,15 +173,13 @@ class IssuerServer:
         return wanted
 
     @staticmethod
-    def _resource(resource: str | None) -> str | None:
-        if resource is None:
-            return None
+    def _resource(resource: str) -> str:
         parts = urlsplit(resource)
         if not parts.scheme or not parts.netloc or parts.fragment:
             raise OAuthError("invalid_target", "resource must be an absolute URI without a fragment")
         return resource
 
-    async def _issue(self, client: Client, scopes: list[str], audience: str | None) -> dict[str, Any]:
+    async def _issue(self, client: Client, scopes: list[str], audience: list[str]) -> dict[str, Any]:
         key = await self._keys.current()
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -168,7 +194,7 @@ class IssuerServer:
             "jti": str(uuid.uuid4()),
         }
         if audience:
-            claims["aud"] = audience
+            claims["aud"] = audience[0] if len(audience) == 1 else audience
         token = jwt.encode({"alg": ALGORITHM, "kid": key.kid, "typ": "at+jwt"}, claims, key.key)
         response: dict[str, Any] = {"access_token": token, "token_type": "Bearer", "expires_in": self._token_seconds}
         if scopes:

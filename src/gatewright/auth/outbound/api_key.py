@@ -31,5 +31,5 @@ class ApiKeyAuth:
         else:
             request.headers[self._name] = self._value
 
-    async def refresh(self) -> bool:
+    async def refresh(self, rejected: OutboundRequest) -> bool:
         return False

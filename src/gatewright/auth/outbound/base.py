@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from gatewright.upstream.http import HttpClient, OutboundRequest, UpstreamResponse
+from gatewright.upstream.http import HttpClient, OutboundRequest, UpstreamError, UpstreamResponse
 
 
 class OutboundAuth(Protocol):
@@ -12,8 +12,11 @@ class OutboundAuth(Protocol):
         """Add credentials to ``request`` (headers, query string or signature)."""
         ...
 
-    async def refresh(self) -> bool:
-        """Forget cached credentials after a 401; True when retrying may help."""
+    async def refresh(self, rejected: OutboundRequest) -> bool:
+        """Forget the credentials ``rejected`` carried (the upstream answered 401); True when retrying may help.
+
+        Credentials already replaced since ``rejected`` was sent are kept, so concurrent 401s refresh once.
+        """
         ...
 
 
@@ -34,9 +37,22 @@ async def send(
         return await http.send(request)
     attempt = request.copy()
     await auth.apply(attempt, caller_token)
-    response = await http.send(attempt)
-    if response.status == 401 and await auth.refresh():
+    response = await _send(http, attempt, request)
+    if response.status == 401 and await auth.refresh(attempt):
         attempt = request.copy()
         await auth.apply(attempt, caller_token)
-        response = await http.send(attempt)
+        response = await _send(http, attempt, request)
     return response
+
+
+async def _send(http: HttpClient, attempt: OutboundRequest, original: OutboundRequest) -> UpstreamResponse:
+    """Send ``attempt``; a failure names the URL as it was before credentials (an API key in the query)."""
+    try:
+        return await http.send(attempt)
+    except UpstreamError as exc:
+        if exc.detail is None or attempt.url == original.url:
+            raise
+        detail = exc.detail.replace(attempt.url, original.url)
+        if attempt.url.startswith(original.url):  # what the credentials appended, wherever it shows
+            detail = detail.replace(attempt.url[len(original.url) :].lstrip("?&"), "(credentials)")
+        raise UpstreamError(exc.message, detail=detail) from None

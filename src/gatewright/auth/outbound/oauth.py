@@ -48,8 +48,9 @@ class ClientCredentials:
     async def apply(self, request: OutboundRequest, caller_token: str | None) -> None:
         request.headers["Authorization"] = f"Bearer {await self.token()}"
 
-    async def refresh(self) -> bool:
-        self._token = None
+    async def refresh(self, rejected: OutboundRequest) -> bool:
+        if self._token is not None and rejected.headers.get("Authorization") == f"Bearer {self._token}":
+            self._token = None
         return True
 
     async def token(self) -> str:

@@ -12,5 +12,5 @@ class Passthrough:
             raise AuthUnavailable("This tool needs the caller's token, and the request carried none.")
         request.headers["Authorization"] = f"Bearer {caller_token}"
 
-    async def refresh(self) -> bool:
+    async def refresh(self, rejected: OutboundRequest) -> bool:
         return False

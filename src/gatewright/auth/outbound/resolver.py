@@ -3,11 +3,13 @@
 Providers are read from the store (secrets decrypted here, nowhere else) and the auth object is cached per
 target, so a call costs a dict lookup; the cache entries of a provider are dropped when the provider
 changes (the runtime calls :meth:`CredentialResolver.invalidate` from the change feed), so a rotated API
-key or client secret is used from the next call on.
+key or client secret is used from the next call on. Concurrent first calls of a target wait for one build
+(one auth object, hence one OAuth token); a build that overlaps an invalidation is used once, not cached.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from gatewright.auth.inbound.oidc import OidcError, OidcKeys
@@ -17,7 +19,7 @@ from gatewright.auth.outbound.oauth import ClientCredentials
 from gatewright.auth.outbound.passthrough import Passthrough
 from gatewright.auth.outbound.sigv4 import SigV4Auth
 from gatewright.resources import API_KEY_PROVIDER, OAUTH2_PROVIDER, provider_from_arn
-from gatewright.secrets import SecretBox
+from gatewright.secrets import SecretBox, SecretError
 from gatewright.settings import Settings
 from gatewright.store import Store
 from gatewright.upstream.http import HttpClient
@@ -32,12 +34,17 @@ class CredentialResolver:
         self._http = http
         self._settings = settings
         self._cache: dict[str, tuple[OutboundAuth | None, str | None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._generation = 0  # bumped by every invalidation
 
     def forget(self, cache_key: str) -> None:
         """Drop the auth object of one target (its configuration changed)."""
+        self._generation += 1
         self._cache.pop(cache_key, None)
+        self._locks.pop(cache_key, None)
 
     def invalidate(self, provider_name: str | None = None) -> None:
+        self._generation += 1
         if provider_name is None:
             self._cache.clear()
             return
@@ -50,8 +57,21 @@ class CredentialResolver:
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached[0]
-        auth, provider = await self._build(configurations, default_service)
-        self._cache[cache_key] = (auth, provider)
+        lock = self._locks.setdefault(cache_key, asyncio.Lock())
+        async with lock:
+            cached = self._cache.get(cache_key)
+            if cached is not None:
+                return cached[0]
+            generation = self._generation
+            try:
+                auth, provider = await self._build(configurations, default_service)
+            except SecretError:
+                raise AuthUnavailable(
+                    "The gateway cannot read the target's credentials.",
+                    "a stored secret cannot be decrypted with the configured master keys",
+                ) from None
+            if generation == self._generation:
+                self._cache[cache_key] = (auth, provider)
         return auth
 
     async def _build(

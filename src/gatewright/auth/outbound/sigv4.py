@@ -44,5 +44,5 @@ class SigV4Auth:
         Signer(frozen, self._service, self._region).add_auth(aws)
         request.headers = dict(aws.headers.items())
 
-    async def refresh(self) -> bool:
+    async def refresh(self, rejected: OutboundRequest) -> bool:
         return False
