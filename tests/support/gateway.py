@@ -46,8 +46,9 @@ class GatewrightProcess:
         return self.log_path.read_text(errors="replace")
 
 
-def start_gatewright(data_dir: Path, env: dict[str, str] | None = None) -> GatewrightProcess:
-    port = free_port()
+def start_gatewright(data_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> GatewrightProcess:
+    """Start on ``port`` (a restart keeps its URLs) or a free one."""
+    port = port or free_port()
     log_path = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, "GATEWRIGHT_CHANGE_POLL_SECONDS": "0.2", **(env or {})}
