@@ -115,6 +115,14 @@ def test_an_expired_signature_is_denied(
     assert "expired" in message.lower()
 
 
+def test_the_query_string_is_signed_too(gateways: dict[str, dict[str, Any]], key_a: dict[str, str]) -> None:
+    url = gateways["a"]["gatewayUrl"] + "?tenant=acme&x=a%20b"
+    assert _post(url, key_a).status_code == 200
+    headers = sigv4_headers("POST", url, LIST, key_a["accessKeyId"], key_a["secretAccessKey"])
+    other = url.replace("acme", "evil")
+    _denied(requests.post(other, data=LIST, headers=headers, timeout=10))
+
+
 def test_a_body_swapped_after_signing_is_denied(gateways: dict[str, dict[str, Any]], key_a: dict[str, str]) -> None:
     url = gateways["a"]["gatewayUrl"]
     headers = sigv4_headers("POST", url, LIST, key_a["accessKeyId"], key_a["secretAccessKey"])

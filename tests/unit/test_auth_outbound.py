@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ class TokenServer:
     status: int = 200
     latency: float = 0.05  # the endpoint's own response time, so concurrent callers overlap
     issued: int = 0
+    expires_in: int = 3600
 
 
 @pytest.fixture
@@ -53,7 +55,8 @@ async def token_server() -> AsyncIterator[TokenServer]:
         if state.status != 200:
             return web.json_response({"error": "invalid_client"}, status=state.status)
         state.issued += 1
-        return web.json_response({"access_token": f"token-{state.issued}", "token_type": "Bearer", "expires_in": 3600})
+        body = {"access_token": f"token-{state.issued}", "token_type": "Bearer", "expires_in": state.expires_in}
+        return web.json_response(body)
 
     app = web.Application()
     app.router.add_post("/token", token)
@@ -117,6 +120,32 @@ async def test_one_token_for_concurrent_callers(http: HttpClient, token_server: 
     assert form["grant_type"] == ["client_credentials"]
     assert form["scope"] == ["a b/c"]
     assert token_server.basics == [("id:with/odd chars", "se cr+et")]
+
+
+async def test_a_token_is_replaced_before_it_expires(http: HttpClient, token_server: TokenServer) -> None:
+    token_server.expires_in = 2  # replaced after 1 s: half its lifetime when that is under a minute
+    auth = _credentials(http, token_server)
+    assert await auth.token() == "token-1"
+    assert await auth.token() == "token-1"
+    deadline = time.monotonic() + 5
+    while (token := await auth.token()) == "token-1":
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert token == "token-2"
+    assert auth.fetches == 2
+
+
+async def test_a_cancelled_first_caller_does_not_fail_the_others(http: HttpClient, token_server: TokenServer) -> None:
+    token_server.latency = 0.3
+    auth = _credentials(http, token_server)
+    first = asyncio.create_task(auth.token())
+    await asyncio.sleep(0)  # the first caller starts the token request
+    others = [asyncio.create_task(auth.token()) for _ in range(5)]
+    await asyncio.sleep(0.05)
+    first.cancel()
+    assert set(await asyncio.gather(*others)) == {"token-1"}
+    assert first.cancelled()
+    assert auth.fetches == 1
 
 
 async def test_client_secret_post_and_custom_parameters(http: HttpClient, token_server: TokenServer) -> None:

@@ -42,7 +42,7 @@ class ClientCredentials:
         self._method = method
         self._token: str | None = None
         self._expires = 0.0
-        self._pending: asyncio.Future[str] | None = None
+        self._pending: asyncio.Task[str] | None = None
         self.fetches = 0
 
     async def apply(self, request: OutboundRequest, caller_token: str | None) -> None:
@@ -56,20 +56,18 @@ class ClientCredentials:
     async def token(self) -> str:
         if self._token is not None and time.monotonic() < self._expires:
             return self._token
-        if self._pending is None:
-            self._pending = asyncio.get_running_loop().create_future()
-            pending = self._pending
-            try:
-                token = await self._fetch()
-            except BaseException as exc:
-                pending.set_exception(exc)
-                pending.exception()  # mark retrieved: waiters (if any) re-raise it themselves
-                raise
-            finally:
-                self._pending = None
-            pending.set_result(token)
-            return token
-        return await asyncio.shield(self._pending)
+        pending = self._pending
+        if pending is None:
+            # A task of its own: a caller that is cancelled while waiting does not cancel the others' token.
+            pending = self._pending = asyncio.get_running_loop().create_task(self._fetch())
+            pending.add_done_callback(self._fetched)
+        return await asyncio.shield(pending)
+
+    def _fetched(self, task: asyncio.Task[str]) -> None:
+        if self._pending is task:
+            self._pending = None
+        if not task.cancelled():
+            task.exception()  # mark retrieved: the waiters (if any) re-raise it themselves
 
     async def _fetch(self) -> str:
         endpoint = self._endpoint or (await self._resolve_endpoint() if self._resolve_endpoint else "")
