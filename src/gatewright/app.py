@@ -1,7 +1,7 @@
 """The composition root: the only module that wires every layer together.
 
 One process, one port: the control plane, every gateway's MCP endpoint, the built-in OAuth issuer, the
-OAuth protected-resource metadata and the health checks.
+OAuth protected-resource metadata, the web console and the health checks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from gatewright.auth.issuer.keys import IssuerKeys
 from gatewright.auth.issuer.server import PATHS as ISSUER_PATHS
 from gatewright.auth.issuer.server import IssuerServer
 from gatewright.auth.outbound.resolver import CredentialResolver
+from gatewright.console.assets import Console, is_console_path
+from gatewright.console.operations import console_extensions
 from gatewright.control import identities, tags
+from gatewright.control.access import AdminClients, ControlAccess
 from gatewright.control.app import ControlPlane
 from gatewright.control.common import ControlContext
 from gatewright.control.gateway_options import gateway_option_extensions
@@ -79,7 +82,10 @@ class GatewrightApp:
         self.env = TargetEnv(settings=settings, http=self.http, credentials=self.credentials)
         self.iam_keys = IamKeys(self.store, self.secrets, settings)
         issuer_keys = IssuerKeys(self.store, self.secrets, settings.issuer_token_seconds)
-        self.issuer = IssuerServer(settings.base_url, issuer_keys, Clients(self.store), settings.issuer_token_seconds)
+        # The admin key pair is also a client of the issuer (control/access.py): the console's login.
+        self.issuer = IssuerServer(
+            settings.base_url, issuer_keys, AdminClients(self.store, settings), settings.issuer_token_seconds
+        )
         self.authorizers = Authorizers(
             self.http,
             self.iam_keys,
@@ -110,15 +116,20 @@ class GatewrightApp:
             *oauth_extensions(self.issuer, Clients(self.store), issuer_keys),
             *iam_key_extensions(self.iam_keys),
             *gateway_option_extensions(),
+            *console_extensions(self.env),
         ]
-        self.control = ControlPlane(context, extra_handlers=identities.HANDLERS | tags.HANDLERS, extensions=extensions)
         hosts = HostPolicy.from_settings(settings)
+        access = ControlAccess(settings, hosts, self.issuer.key_sources()[self.issuer.discovery_url])
+        self.control = ControlPlane(
+            context, extra_handlers=identities.HANDLERS | tags.HANDLERS, extensions=extensions, access=access
+        )
         if hosts.hosts is None:
             log.warning(
                 "listening on all interfaces without GATEWRIGHT_PUBLIC_URL or GATEWRIGHT_ALLOWED_HOSTS: "
                 "any Host header is accepted"
             )
         self.mcp = McpTransport(self.registry.get, hosts, settings.max_body_bytes)
+        self.console = Console()
         self.started = False
 
     async def startup(self) -> None:
@@ -153,6 +164,8 @@ class GatewrightApp:
             await self.issuer(scope, receive, send_)
         elif path.startswith(PRM_PATH) or (path.startswith(MCP_PATH_PREFIX) and path.endswith(PRM_PATH)):
             await self._protected_resource(path, send_)
+        elif is_console_path(path):
+            await self.console(scope, receive, send_)
         elif path == "/healthz":
             await send_text(send_, 200, "ok")
         elif path == "/readyz":

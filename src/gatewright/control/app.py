@@ -1,4 +1,5 @@
-"""The control plane as an ASGI app: SigV4 authentication, routing by the service model, AWS errors."""
+"""The control plane as an ASGI app: SigV4 authentication (or an admin bearer token, control/access.py),
+routing by the service model, AWS errors."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import orjson
 
 from gatewright.auth.sigv4 import SignatureError, verify
 from gatewright.control import gateways, targets
+from gatewright.control.access import ControlAccess
 from gatewright.control.common import ControlContext
 from gatewright.control.extensions import Extension, extension_params, match_extension
 from gatewright.control.reports import report_extensions
@@ -47,8 +49,10 @@ class ControlPlane:
         ctx: ControlContext,
         extra_handlers: Mapping[str, Handler] | None = None,
         extensions: list[Extension] | None = None,
+        access: ControlAccess | None = None,
     ) -> None:
         self._ctx = ctx
+        self._access = access
         self._handlers = dict(HANDLERS)
         if extra_handlers:
             self._handlers.update(extra_handlers)
@@ -84,18 +88,10 @@ class ControlPlane:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         raw_path_text = raw_path.decode("latin-1").split("?", 1)[0]
         query = scope.get("query_string", b"").decode("latin-1")
-        try:
-            verify(
-                method=scope["method"],
-                raw_path=raw_path_text,
-                raw_query=query,
-                headers=headers,
-                body=body,
-                service=SIGNING_NAME,
-                lookup_secret=self._lookup_secret,
-            )
-        except SignatureError as exc:
-            raise AccessDeniedError(str(exc)) from None
+        if self._access is not None:
+            self._access.check_origin(headers)
+        if self._access is None or not await self._access.bearer(scope, headers):
+            self._verify_signature(scope, raw_path_text, query, headers, body)
         # Routes match the raw (still percent-encoded) path, so that a label may hold an encoded "/" (an ARN);
         # each label is decoded once by the matcher.
         extension = match_extension(self._extensions, scope["method"], raw_path_text)
@@ -110,6 +106,20 @@ class ControlPlane:
         params = parse_request(op, labels, query, headers, body)
         result = await self._run(op.name, self._handlers[op.name], params, op.http["method"])
         return render_output(op, result)
+
+    def _verify_signature(self, scope: Scope, raw_path: str, query: str, headers: dict[str, str], body: bytes) -> None:
+        try:
+            verify(
+                method=scope["method"],
+                raw_path=raw_path,
+                raw_query=query,
+                headers=headers,
+                body=body,
+                service=SIGNING_NAME,
+                lookup_secret=self._lookup_secret,
+            )
+        except SignatureError as exc:
+            raise AccessDeniedError(str(exc)) from None
 
     async def _run(self, name: str, handler: Handler, params: JSON, method: str) -> JSON:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gatewright.errors import ValidationError
@@ -31,6 +31,9 @@ def target_config(target_id: str, gateway_id: str, doc: JSON, kind: TargetKind) 
 class TargetKinds:
     def __init__(self, kinds: Sequence[TargetKind]) -> None:
         self._by_key = {k.config_key: k for k in kinds}
+
+    def __iter__(self) -> Iterator[TargetKind]:
+        return iter(self._by_key.values())
 
     def kind_of(self, target_configuration: JSON) -> TargetKind:
         if "mcp" not in target_configuration:

@@ -248,3 +248,24 @@ def list_rest_apis(*, region: str) -> list[JSON]:
         return apis
     except (BotoCoreError, ClientError) as exc:
         raise ReadError(_describe(exc, "the REST APIs")) from None
+
+
+def list_stages(rest_api_id: str, *, region: str) -> list[JSON]:
+    """The stages of one REST API (name, description, deployment id), for the console's stage picker."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        items = _client(region, 5.0, 30.0).get_stages(restApiId=rest_api_id).get("item") or []
+    except (BotoCoreError, ClientError) as exc:
+        if _not_found(exc):
+            raise ReadError(f"REST API {rest_api_id} does not exist", f"{_FIELD}.restApiId") from None
+        raise ReadError(_describe(exc, f"the stages of REST API {rest_api_id}")) from None
+    stages = [
+        {
+            "stageName": str(s["stageName"]),
+            "description": s.get("description") or "",
+            "deploymentId": s.get("deploymentId"),
+        }
+        for s in items
+    ]
+    return sorted(stages, key=lambda s: s["stageName"])

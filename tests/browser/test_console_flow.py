@@ -1,0 +1,201 @@
+"""The seed's whole flow in the web console, driven in Debian's headless Chromium by Playwright.
+
+Against a moto server holding the seed's PetStore (deployed to stage ``test``) and a local stand-in of the
+stage's invoke URL (as tests/e2e/test_apigateway_flow.py): log in with the admin key pair, quick-create a
+gateway, add the API Gateway target, tick the three operations (the form refuses to submit while GET /pets has
+no name), name GET /pets ``GetAllPets``, wait for READY, copy the credentials, and call GetAllPets in the try-it
+panel. Any browser console error, uncaught exception or request that leaves 127.0.0.1 fails the test.
+
+Screenshots of each step go to ``$GATEWRIGHT_CONSOLE_SCREENSHOTS`` when set (``docs/console`` refreshes the
+committed ones), else to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from support.browser import ConsoleLog, browser_session
+from support.gateway import GatewrightProcess
+from support.moto_server import MotoServer
+from support.petstore_apigw import StageStandIn, create_petstore, gatewright_session, stage_session
+from support.upstream import PETS
+
+WAIT = 30_000  # ms: the longest any step may take (a target build reads the stage from moto)
+
+
+@pytest.fixture(scope="module")
+def stage() -> Iterator[StageStandIn]:
+    yield from stage_session()
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
+) -> Iterator[GatewrightProcess]:
+    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-console"), moto, stage)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from browser_session()
+
+
+class Shots:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, page: Any, name: str, *, full_page: bool = True) -> None:
+        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page, animations="disabled")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Shots:
+    chosen = os.environ.get("GATEWRIGHT_CONSOLE_SCREENSHOTS")
+    return Shots(Path(chosen) if chosen else tmp_path / "screenshots")
+
+
+@pytest.fixture
+def console(browser: Any, server: GatewrightProcess) -> Iterator[tuple[Any, ConsoleLog]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    context.set_default_timeout(WAIT)
+    page = context.new_page()
+    log = ConsoleLog()
+    log.watch(page)
+    yield page, log
+    context.close()
+    assert log.errors == [], log.errors
+    assert log.foreign == [], log.foreign
+
+
+def _log_in(page: Any, server: GatewrightProcess, shots: Shots | None = None) -> None:
+    """With the keyboard only: type the key pair, Enter."""
+    from playwright.sync_api import expect
+
+    creds = server.credentials()
+    page.goto("/console")
+    expect(page.get_by_role("heading", name="Log in to gatewright")).to_be_visible()
+    page.get_by_label("Access key ID").focus()
+    page.keyboard.type(creds["accessKeyId"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(creds["secretAccessKey"])
+    if shots:
+        shots(page, "01-login")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Gateways")).to_be_visible()
+
+
+def test_seed_flow_in_the_console(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, moto: MotoServer, shots: Shots, unique_name: str
+) -> None:
+    from playwright.sync_api import expect
+
+    page, _ = console
+    control = server.control()
+    api = create_petstore(moto.client("apigateway"))
+    _log_in(page, server, shots)
+
+    # Quick create: a client of the built-in issuer and a CUSTOM_JWT gateway that allows it.
+    page.get_by_role("link", name="Create gateway").first.click()
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_label("Description").fill("The seed's PetStore, from the console")
+    expect(page.get_by_label("Quick create: a new OAuth client of the built-in issuer")).to_be_checked()
+    shots(page, "02-create-gateway")
+    page.get_by_role("button", name="Create gateway").click()
+    expect(page.locator("h1 .status")).to_have_text("READY")
+    gateway_id = page.url.rsplit("/", 1)[-1]
+    gateway = control.get_gateway(gatewayIdentifier=gateway_id)
+    assert gateway["authorizerType"] == "CUSTOM_JWT"
+    client_id = page.locator("#client-id").input_value()
+    assert gateway["authorizerConfiguration"]["customJWTAuthorizer"]["allowedClients"] == [client_id]
+    expect(page.locator("#client-secret")).not_to_have_value("")
+    shots(page, "03-gateway-created")
+
+    # The API Gateway target: pick the REST API and its stage, tick the three operations.
+    page.locator("#add-target").click()
+    expect(page.get_by_label("API Gateway REST API stage")).to_be_checked()
+    page.locator("#rest-api").select_option(api.id)
+    expect(page.locator("#stage")).to_have_value("test")
+    for op in ("#op-GET-pets", "#op-POST-pets", "#op-GET-pets-petId-"):
+        page.locator(op).check()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("PetStore-test")
+
+    # GET /pets has no operation name: the form will not submit until it is named.
+    page.locator("#save-target").click()
+    expect(page.locator("#target-form .errors")).to_contain_text("a tool name for GET /pets")
+    assert page.locator("#name-GET-pets").evaluate("e => e.validity.valueMissing") is True
+    assert control.list_gateway_targets(gatewayIdentifier=gateway_id)["items"] == []
+    shots(page, "04-unnamed-operation-refused")
+
+    page.locator("#name-GET-pets").fill("GetAllPets")
+    shots(page, "05-operations-named")
+    page.locator("#save-target").click()
+
+    # Back on the gateway's page, the target's build shows its progress until READY.
+    expect(page.locator("#targets")).to_be_visible()
+    expect(page.locator("#targets .status")).to_have_text("READY")
+    targets = control.list_gateway_targets(gatewayIdentifier=gateway_id)["items"]
+    assert [t["name"] for t in targets] == ["PetStore-test"]
+    config = control.get_gateway_target(gatewayIdentifier=gateway_id, targetId=targets[0]["targetId"])
+    tools = config["targetConfiguration"]["mcp"]["apiGateway"]["apiGatewayToolConfiguration"]
+    assert tools["toolOverrides"] == [{"name": "GetAllPets", "path": "/pets", "method": "GET"}]
+    assert sorted((f["filterPath"], sorted(f["methods"])) for f in tools["toolFilters"]) == [
+        ("/pets", ["GET", "POST"]),
+        ("/pets/{petId}", ["GET"]),
+    ]
+    shots(page, "06-target-ready")
+
+    # Copy the gateway URL, the token endpoint and the client credentials, as the seed notes them.
+    copied = {}
+    for field in ("gateway-url", "token-endpoint", "client-id", "client-secret"):
+        page.locator(f"#{field} + button").click()
+        copied[field] = page.evaluate("navigator.clipboard.readText()")
+        assert copied[field] == page.locator(f"#{field}").input_value()
+    assert copied["gateway-url"] == gateway["gatewayUrl"]
+    # What was copied works outside the browser: the seed's token request, then tools/list.
+    token = requests.post(
+        copied["token-endpoint"],
+        auth=(copied["client-id"], copied["client-secret"]),
+        data={"grant_type": "client_credentials"},
+        timeout=30,
+    ).json()["access_token"]
+    listed = requests.post(
+        copied["gateway-url"],
+        headers={"Authorization": f"Bearer {token}"},
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}},
+        timeout=30,
+    ).json()
+    names = {t["name"] for t in listed["result"]["tools"]}
+    assert names == {"PetStore-test___GetAllPets", "PetStore-test___CreatePet", "PetStore-test___GetPet"}
+    page.locator("#snippet-curl summary").click()
+    shots(page, "07-credentials-and-snippets")
+
+    # Try it: a token with the client's credentials, the tools, then GetAllPets.
+    page.locator("#try-it").click()
+    expect(page.locator("#try-client-secret")).to_have_value(copied["client-secret"])
+    page.locator("#get-token").click()
+    expect(page.locator("#try-token")).not_to_have_value("")
+    page.locator("#list-tools").click()
+    page.get_by_role("button", name="PetStore-test___GetAllPets").click()
+    expect(page.get_by_label("type", exact=True)).to_be_visible()
+    page.locator("#call-tool").click()
+    expect(page.locator("#result-text")).to_have_text(json.dumps(PETS, separators=(",", ":")))
+    response = json.loads(page.locator("#rpc-response").inner_text())
+    assert response["result"]["isError"] is False
+    assert response["result"]["content"] == [{"type": "text", "text": json.dumps(PETS, separators=(",", ":"))}]
+    shots(page, "08-try-it")
+
+    # Readable at a phone's width: nothing wider than the screen but the tables' own scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/console#/gateways/{gateway_id}")
+    expect(page.locator("#targets .status")).to_have_text("READY")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shots(page, "09-narrow-screen", full_page=False)
