@@ -87,7 +87,11 @@ class Jobs:
             return
         if record.doc["status"] not in ("CREATING", "UPDATING"):
             return
-        problem = await self._check_gateway(record.doc) if self._check_gateway is not None else None
+        try:
+            problem = await self._check_gateway(record.doc) if self._check_gateway is not None else None
+        except Exception:  # a bug in a check must fail the gateway, not leave it CREATING forever
+            log.exception("checking gateway %s failed", gateway_id)
+            problem = "Internal error while checking the gateway's configuration; see the logs"
         failed = "FAILED" if record.doc["status"] == "CREATING" else "UPDATE_UNSUCCESSFUL"
         status, reasons = (failed, [problem]) if problem else ("READY", [])
         try:
