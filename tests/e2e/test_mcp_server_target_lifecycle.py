@@ -226,3 +226,19 @@ def _get_options(gatewright: GatewrightProcess, gateway_id: str) -> dict[str, An
     assert response.status_code == 200, response.text
     options: dict[str, Any] = response.json()
     return options
+
+
+def test_unprefixed_names_with_a_dynamic_target(
+    gatewright: GatewrightProcess, control: Any, server: McpServerProcess, unique_name: str
+) -> None:
+    gateway = create_gateway(control, unique_name)
+    set_options(gatewright, gateway["gatewayId"], unprefixedNames=True)
+    mcp_target(control, gateway["gatewayId"], "live", server.url, listingMode="DYNAMIC")
+    session = RawSession(gateway["gatewayUrl"])
+    assert session.tool("add_tool", {"name": "later"})["content"][0]["text"] == "added later"
+    assert {"whoami", "later"} <= _names(session)
+    assert session.tool("later")["content"][0]["text"] == "I am later"
+    assert "test_simple_prompt" in _names(session, "prompts/list", "prompts")
+    assert session.result("prompts/get", {"name": "test_simple_prompt"})["messages"]
+    unknown = session.call("tools/call", {"name": "nothing_like_it", "arguments": {}})[-1]
+    assert unknown["result"]["isError"] is True  # the server's own answer to an unknown tool

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from support.gateway import GatewrightProcess, create_gateway
-from support.identity import create_client, oauth_auth, oauth_provider
+from support.identity import api_key_auth, api_key_provider, create_client, oauth_auth, oauth_provider
 from support.mcp_servers import McpServerProcess, RawSession, mcp_target, start_fixture_server
 from support.net import wait_until
 
@@ -112,7 +112,10 @@ def test_outbound_oauth_and_forwarded_headers_reach_the_server(
         gateway = create_gateway(control, unique_name)
         refused = mcp_target(control, gateway["gatewayId"], "anonymous", server.url)
         assert refused["status"] == "FAILED"
-        assert "401" in refused["statusReasons"][0], refused["statusReasons"]
+        assert refused["statusReasons"] == [
+            f"the MCP server at {server.url} refused the gateway's credentials (HTTP 401): check the target's "
+            "credentialProviderConfigurations"
+        ]
         client = create_client(gatewright, ["mcp/invoke"])
         arn = oauth_provider(control, client.client_id, client.client_secret, discoveryUrl=client.discovery_url)
         target = mcp_target(
@@ -134,5 +137,17 @@ def test_outbound_oauth_and_forwarded_headers_reach_the_server(
         assert seen["authorization"].startswith("Bearer ")
         assert seen["x-tenant"] == "acme"
         assert "x-other" not in seen
+        keyed = mcp_target(
+            control,
+            gateway["gatewayId"],
+            "keyed",
+            server.url,
+            credentialProviderConfigurations=api_key_auth(
+                api_key_provider(control, "k-123"), credentialParameterName="Authorization", credentialPrefix="Bearer "
+            ),
+        )
+        assert keyed["status"] == "READY", keyed
+        echoed = json.loads(session.tool("keyed___echo_headers")["content"][0]["text"])
+        assert echoed["authorization"] == "Bearer k-123"
     finally:
         server.stop()

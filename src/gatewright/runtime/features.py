@@ -107,9 +107,21 @@ class GatewayFeatures:
         self._seconds = list_seconds
         self._live_tools: Catalog | None = None
         self._prompts: dict[str, tuple[Source, str]] = {}
+        # Synchronised resources by URI, and URI templates as patterns, each with the targets that serve them.
+        self._uris: dict[str, list[Source]] = {}
+        self._templates: list[tuple[str, re.Pattern[str], Source]] = []
         for source in self.sources:
-            for prompt in [] if source.target.dynamic else source.target.prompts():
+            if source.target.dynamic:
+                continue
+            for prompt in source.target.prompts():
                 self._prompts.setdefault(self._exposed(source, prompt["name"]), (source, prompt["name"]))
+            for resource in source.target.resources():
+                if isinstance(resource.get("uri"), str):
+                    self._uris.setdefault(resource["uri"], []).append(source)
+            for template in source.target.resource_templates():
+                if isinstance(template.get("uriTemplate"), str):
+                    uri_template = template["uriTemplate"]
+                    self._templates.append((uri_template, template_pattern(uri_template), source))
 
     def _exposed(self, source: Source, name: str) -> str:
         return exposed_name(source.name, name) if self.prefix else name
@@ -210,34 +222,24 @@ class GatewayFeatures:
 
     def _owners(self, uri: str) -> list[Source]:
         """Who serves ``uri`` by the synchronised lists (exact URI, then templates), best first."""
-        static = [s for s in self.sources if not s.target.dynamic]
-        exact = [s for s in static if any(r.get("uri") == uri for r in s.target.resources())]
-        templated = [
-            s
-            for s in static
-            if any(
-                isinstance(t.get("uriTemplate"), str)
-                and (t["uriTemplate"] == uri or template_pattern(t["uriTemplate"]).fullmatch(uri))
-                for t in s.target.resource_templates()
-            )
-        ]
-        return sorted(exact, key=lambda s: s.priority) or sorted(templated, key=lambda s: s.priority)
+        exact = self._uris.get(uri)
+        if exact:
+            return sorted(exact, key=lambda s: s.priority)
+        templated = {s.target_id: s for t, pattern, s in self._templates if t == uri or pattern.fullmatch(uri)}
+        return sorted(templated.values(), key=lambda s: s.priority)
 
     async def _by_uri(self, uri: str, method: str, params: JSON, ctx_for: ContextFor) -> JSON:
         owners = self._owners(uri)
         candidates = owners or sorted(self.sources, key=lambda s: s.priority)
         if not candidates:
             raise JsonRpcError(INVALID_PARAMS, f"Unknown resource: {uri}", data={"uri": uri})
-        last: JsonRpcError | None = None
-        for source in candidates:
+        for source in candidates[:-1]:
             try:
                 return await self._ask(source, method, params, ctx_for, uri)
             except JsonRpcError as exc:
-                if owners or len(candidates) == 1 or exc.code not in _NOT_FOUND:
+                if owners or exc.code not in _NOT_FOUND:
                     raise
-                last = exc
-        assert last is not None
-        raise last
+        return await self._ask(candidates[-1], method, params, ctx_for, uri)
 
     async def read_resource(self, uri: str, ctx_for: ContextFor) -> JSON:
         return await self._by_uri(uri, "resources/read", {"uri": uri}, ctx_for)

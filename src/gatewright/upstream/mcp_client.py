@@ -67,7 +67,14 @@ class Unreachable(UpstreamError):
 
 
 class BadAnswer(UpstreamError):
-    """The server answered, but not as an MCP server should (an HTTP error, not JSON-RPC, no result)."""
+    """The server answered, but not as an MCP server should (an HTTP error, not JSON-RPC, no result).
+
+    ``status`` is the HTTP status when that was the problem (401 and 403: the credentials were refused).
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, detail=detail)
+        self.status = status
 
 
 class _Expired(Exception):
@@ -268,7 +275,7 @@ class McpClient:
         async with self._open("POST", self._headers(conn, method), body) as response:
             await response.read()
             if not 200 <= response.status < 300:
-                raise _HttpStatus(response.status, f"The MCP server refused {method}.")
+                raise BadAnswer(f"The MCP server refused {method}.", status=response.status)
 
     def _params(self, conn: Connection, params: JSON) -> JSON:
         if not conn.modern:
@@ -415,12 +422,6 @@ class McpClient:
             await answered.read()
 
 
-class _HttpStatus(BadAnswer):
-    def __init__(self, status: int, message: str, detail: str | None = None) -> None:
-        super().__init__(message, detail=detail)
-        self.status = status
-
-
 def _result(message: JSON) -> JSON:
     error = message.get("error")
     if isinstance(error, dict):
@@ -439,10 +440,10 @@ def _answer(raw: bytes, status: int, method: str) -> JSON:
     if isinstance(message, dict) and isinstance(message.get("error"), dict):
         return _result(message)
     if status in (401, 403):
-        raise _HttpStatus(status, f"The MCP server refused the gateway's credentials (HTTP {status}).")
+        raise BadAnswer(f"The MCP server refused the gateway's credentials (HTTP {status}).", status=status)
     if not 200 <= status < 300:
         detail = raw[:2048].decode("utf-8", "replace") or None
-        raise _HttpStatus(status, f"The MCP server answered {method} with HTTP {status}.", detail)
+        raise BadAnswer(f"The MCP server answered {method} with HTTP {status}.", detail=detail, status=status)
     if not isinstance(message, dict):
         raise BadAnswer(f"The MCP server answered {method} with something that is not JSON-RPC.")
     return _result(message)

@@ -16,7 +16,7 @@ from gatewright.targets.features import LISTS
 from gatewright.targets.mcp_server.config import tool_specs
 from gatewright.targets.mcp_server.pool import new_client
 from gatewright.upstream.http import UpstreamError
-from gatewright.upstream.mcp_client import McpClient, McpError, Unreachable
+from gatewright.upstream.mcp_client import BadAnswer, McpClient, McpError, Unreachable
 
 JSON = dict[str, Any]
 MAX_PAGES = 100
@@ -67,8 +67,13 @@ async def synchronize(target: TargetConfig, env: TargetEnv, capabilities: frozen
         raise BuildError([reason]) from None
     except McpError as exc:
         raise BuildError([f"the MCP server answered {step} with error {exc.code}: {exc.message}"]) from None
-    except UpstreamError as exc:
+    except BadAnswer as exc:
+        if exc.status in (401, 403):
+            reason = f"the MCP server at {endpoint} refused the gateway's credentials (HTTP {exc.status}): check the "
+            raise BuildError([reason + "target's credentialProviderConfigurations"]) from None
         raise BuildError([f"{step} failed at {endpoint} (is it an MCP server?): {_why(exc)}"]) from None
+    except UpstreamError as exc:
+        raise BuildError([f"{step} failed at {endpoint}: {_why(exc)}"]) from None
     finally:
         await client.aclose()
     data = {**lists, "capabilities": conn.capabilities, "serverInfo": conn.server_info, "protocolVersion": conn.version}
