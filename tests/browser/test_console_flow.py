@@ -7,90 +7,21 @@ no name), name GET /pets ``GetAllPets``, wait for READY, copy the credentials, a
 panel. Any browser console error, uncaught exception or request that leaves 127.0.0.1 fails the test.
 
 Screenshots of each step go to ``$GATEWRIGHT_CONSOLE_SCREENSHOTS`` when set (``docs/console`` refreshes the
-committed ones), else to the test's temporary folder.
+committed ones, docs/console.md), else to the test's temporary folder.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
-from support.browser import ConsoleLog, browser_session
+from support.browser import ConsoleLog, Shots, log_in
 from support.gateway import GatewrightProcess
 from support.moto_server import MotoServer
-from support.petstore_apigw import StageStandIn, create_petstore, gatewright_session, stage_session
+from support.petstore_apigw import create_petstore
 from support.upstream import PETS
-
-WAIT = 30_000  # ms: the longest any step may take (a target build reads the stage from moto)
-
-
-@pytest.fixture(scope="module")
-def stage() -> Iterator[StageStandIn]:
-    yield from stage_session()
-
-
-@pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
-) -> Iterator[GatewrightProcess]:
-    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-console"), moto, stage)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from browser_session()
-
-
-class Shots:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def __call__(self, page: Any, name: str, *, full_page: bool = True) -> None:
-        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page, animations="disabled")
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Shots:
-    chosen = os.environ.get("GATEWRIGHT_CONSOLE_SCREENSHOTS")
-    return Shots(Path(chosen) if chosen else tmp_path / "screenshots")
-
-
-@pytest.fixture
-def console(browser: Any, server: GatewrightProcess) -> Iterator[tuple[Any, ConsoleLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server.url)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
-    context.set_default_timeout(WAIT)
-    page = context.new_page()
-    log = ConsoleLog()
-    log.watch(page)
-    yield page, log
-    context.close()
-    assert log.errors == [], log.errors
-    assert log.foreign == [], log.foreign
-
-
-def _log_in(page: Any, server: GatewrightProcess, shots: Shots | None = None) -> None:
-    """With the keyboard only: type the key pair, Enter."""
-    from playwright.sync_api import expect
-
-    creds = server.credentials()
-    page.goto("/console")
-    expect(page.get_by_role("heading", name="Log in to gatewright")).to_be_visible()
-    page.get_by_label("Access key ID").focus()
-    page.keyboard.type(creds["accessKeyId"])
-    page.keyboard.press("Tab")
-    page.keyboard.type(creds["secretAccessKey"])
-    if shots:
-        shots(page, "01-login")
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Gateways")).to_be_visible()
 
 
 def test_seed_flow_in_the_console(
@@ -101,7 +32,7 @@ def test_seed_flow_in_the_console(
     page, _ = console
     control = server.control()
     api = create_petstore(moto.client("apigateway"))
-    _log_in(page, server, shots)
+    log_in(page, server, shots)
 
     # Quick create: a client of the built-in issuer and a CUSTOM_JWT gateway that allows it.
     page.get_by_role("link", name="Create gateway").first.click()
