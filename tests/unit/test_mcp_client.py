@@ -46,6 +46,7 @@ class Fake:
     initializes: int = 0
     deleted: list[str] = field(default_factory=list)
     slow_initialize: float = 0.0
+    refuse_initialize: bool = False
 
     def new_session(self) -> str:
         self.initializes += 1
@@ -98,16 +99,8 @@ def app_for(fake: Fake) -> web.Application:
         if method is None:
             fake.replies.append(body)
             return web.Response(status=202)
-        if method == "server/discover":
-            if not fake.modern:
-                return _json(_error(-32000, "No valid session ID"), 400)
-            result = {"supportedVersions": [MODERN_VERSION], "capabilities": {"tools": {}}, "resultType": "complete"}
-            return _json({"jsonrpc": "2.0", "id": body["id"], "result": result})
-        if method == "initialize":
-            await asyncio.sleep(fake.slow_initialize)
-            result = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}}, "serverInfo": INFO}
-            session = {"Mcp-Session-Id": fake.new_session()}
-            return _json({"jsonrpc": "2.0", "id": body["id"], "result": result}, headers=session)
+        if method in ("server/discover", "initialize"):
+            return await handshake(body, fake)
         if "id" not in body:
             return web.Response(status=202)
         if not fake.modern and headers.get("mcp-session-id") not in fake.sessions:
@@ -119,6 +112,20 @@ def app_for(fake: Fake) -> web.Application:
     app.router.add_get("/mcp", resume)
     app.router.add_delete("/mcp", delete)
     return app
+
+
+async def handshake(body: dict[str, Any], fake: Fake) -> web.Response:
+    if body["method"] == "server/discover":
+        if not fake.modern:
+            return _json(_error(-32000, "No valid session ID"), 400)
+        result = {"supportedVersions": [MODERN_VERSION], "capabilities": {"tools": {}}, "resultType": "complete"}
+        return _json({"jsonrpc": "2.0", "id": body["id"], "result": result})
+    if fake.refuse_initialize:  # a 2026-07-28-only server
+        return _json(_error(-32601, "Method not found", body["id"]), 404)
+    await asyncio.sleep(fake.slow_initialize)
+    result = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}}, "serverInfo": INFO}
+    session = {"Mcp-Session-Id": fake.new_session()}
+    return _json({"jsonrpc": "2.0", "id": body["id"], "result": result}, headers=session)
 
 
 async def answer(request: web.Request, body: dict[str, Any], fake: Fake) -> web.StreamResponse:
@@ -317,3 +324,16 @@ async def test_a_large_answer_arrives_whole(http: HttpClient, fake: tuple[Fake, 
     _, url = fake
     result = await _client(http, url, modern=False).request("tools/call", {"name": "big"})
     assert len(result["content"][0]["text"]) == BIG
+
+
+async def test_a_client_that_prefers_the_handshake_still_reaches_a_modern_only_server(
+    http: HttpClient, fake: tuple[Fake, str]
+) -> None:
+    state, url = fake
+    state.modern = True
+    state.refuse_initialize = True
+    client = _client(http, url, modern=False, capabilities={"sampling": {}})
+    assert (await client.request("tools/call", {"name": "echo"}))["params"]["name"] == "echo"
+    assert client.connection is not None
+    assert client.connection.version == MODERN_VERSION
+    assert [m for m, _ in state.seen] == ["initialize", "server/discover", "tools/call"]

@@ -98,7 +98,7 @@ class ClientConfig:
     capabilities: JSON = field(default_factory=dict)
     # Sent as logging/setLevel after the handshake (a session-wide setting), or per request on 2026-07-28.
     log_level: str | None = None
-    # Whether to try the stateless 2026-07-28 wire before the handshake.
+    # Whether to try the stateless 2026-07-28 wire before the handshake (else after it, if the handshake fails).
     modern: bool = True
     timeout: float | None = None
 
@@ -192,7 +192,16 @@ class McpClient:
                 self._speaks_modern = True
                 return conn
             self._speaks_modern = False
-        return await self._initialize()
+        try:
+            return await self._initialize()
+        except (BadAnswer, McpError):
+            if self.config.modern:
+                raise
+            # Handshake preferred (to be sent requests), but a server that speaks only 2026-07-28 still serves calls.
+            conn = await self._discover()
+            if conn is None:
+                raise
+            return conn
 
     async def _discover(self) -> Connection | None:
         probe = Connection(MODERN_VERSION, None, {}, {})
