@@ -13,6 +13,9 @@ committed ones, docs/console.md), else to the test's temporary folder.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from typing import Any
 
 import requests
@@ -23,9 +26,11 @@ from support.moto_server import MotoServer
 from support.petstore_apigw import create_petstore
 from support.upstream import PETS
 
+NAME = "quick-start"  # the seed's gateway-quick-start; the package's gatewright holds no other gateway by this name
+
 
 def test_seed_flow_in_the_console(
-    console: tuple[Any, ConsoleLog], server: GatewrightProcess, moto: MotoServer, shots: Shots, unique_name: str
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, moto: MotoServer, shots: Shots
 ) -> None:
     from playwright.sync_api import expect
 
@@ -36,7 +41,7 @@ def test_seed_flow_in_the_console(
 
     # Quick create: a client of the built-in issuer and a CUSTOM_JWT gateway that allows it.
     page.get_by_role("link", name="Create gateway").first.click()
-    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_label("Name", exact=True).fill(NAME)
     page.get_by_label("Description").fill("The seed's PetStore, from the console")
     expect(page.get_by_label("Quick create: a new OAuth client of the built-in issuer")).to_be_checked()
     shots(page, "02-create-gateway")
@@ -106,8 +111,19 @@ def test_seed_flow_in_the_console(
     ).json()
     names = {t["name"] for t in listed["result"]["tools"]}
     assert names == {"PetStore-test___GetAllPets", "PetStore-test___CreatePet", "PetStore-test___GetPet"}
+    # The ready-to-run snippets run as they are.
     page.locator("#snippet-curl summary").click()
     shots(page, "07-credentials-and-snippets")
+    page.locator("#snippet-python summary").click()
+    page.get_by_role("button", name="Copy Python").click()
+    python = page.evaluate("navigator.clipboard.readText()")
+    ran = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, timeout=60, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert "PetStore-test___GetAllPets" in ran.stdout
+    if shutil.which("curl"):
+        curl = page.locator("#snippet-curl pre").inner_text()
+        ran = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=60, check=False)
+        assert "PetStore-test___GetAllPets" in ran.stdout, ran.stderr
 
     # Try it: a token with the client's credentials, the tools, then GetAllPets.
     page.locator("#try-it").click()
@@ -124,9 +140,13 @@ def test_seed_flow_in_the_console(
     assert response["result"]["content"] == [{"type": "text", "text": json.dumps(PETS, separators=(",", ":"))}]
     shots(page, "08-try-it")
 
+    page.get_by_role("link", name="Gateways", exact=True).first.click()
+    expect(page.locator("#gateways tr", has_text=NAME)).to_contain_text("READY")
+    shots(page, "09-gateways")
+
     # Readable at a phone's width: nothing wider than the screen but the tables' own scrolling.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/console#/gateways/{gateway_id}")
     expect(page.locator("#targets .status")).to_have_text("READY")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    shots(page, "09-narrow-screen", full_page=False)
+    shots(page, "10-narrow-screen", full_page=False)

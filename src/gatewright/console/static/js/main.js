@@ -21,12 +21,15 @@ const ROUTES = [
 ];
 
 let leave = null;
+let message = null; // [text, kind] to show on the next page (set by go)
 
 function current() {
   return decodeURIComponent(location.hash.replace(/^#/, "")) || "/gateways";
 }
 
-export function go(path) {
+/** Show ``path``, with a message above it (what the last action did). */
+export function go(path, text = null, kind = "ok") {
+  message = text ? [text, kind] : null;
   if (current() === path) route();
   else location.hash = `#${path}`;
 }
@@ -34,6 +37,8 @@ export function go(path) {
 async function route() {
   if (leave) leave.abort();
   leave = new AbortController();
+  flash(...(message || [""]));
+  message = null;
   const path = current();
   const nav = document.getElementById("nav");
   const active = session.get();
@@ -66,19 +71,14 @@ async function route() {
   mount(h("h1", {}, "Not found"), h("p", {}, "There is no such page. ", h("a", { href: "#/gateways" }, "Back to gateways")));
 }
 
-whenExpired((message) => {
-  flash(message, "error");
-  if (current() !== "/login") go("/login");
+whenExpired((text) => {
+  if (current() !== "/login") go("/login", text, "error");
 });
 
 document.getElementById("logout").addEventListener("click", () => {
   session.clear();
-  flash("You are logged out.", "ok");
-  go("/login");
+  go("/login", "You are logged out.");
 });
 
-window.addEventListener("hashchange", () => {
-  flash("");
-  route();
-});
+window.addEventListener("hashchange", route);
 route();

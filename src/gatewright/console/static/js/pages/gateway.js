@@ -2,7 +2,7 @@
 // statuses, reasons, import reports and a synchronise button.
 
 import { api } from "../api.js";
-import { confirmButton, flash, h, isBusy, mount, showError, statusBadge, table } from "../dom.js";
+import { confirmButton, h, isBusy, mount, showError, statusBadge, table } from "../dom.js";
 import { go } from "../main.js";
 import { poll } from "../poll.js";
 import { connectionOf, connectionSection } from "./connection.js";
@@ -73,8 +73,7 @@ function renderHead(head, gateway, errors) {
     try {
       await api.deleteGateway(gateway.gatewayId);
       const client = gateway.authorizerConfiguration?.customJWTAuthorizer?.allowedClients?.[0];
-      flash(`Gateway ${gateway.name} is being deleted.${client ? ` Its OAuth client ${client} was kept.` : ""}`, "ok");
-      go("/gateways");
+      go("/gateways", `Gateway ${gateway.name} is being deleted.${client ? ` Its OAuth client ${client} was kept.` : ""}`);
     } catch (error) {
       showError(errors, error);
     }

@@ -2,7 +2,7 @@
 // an existing OpenID provider, AWS IAM or none; exception level; semantic search).
 
 import { api } from "../api.js";
-import { field, flash, h, isBusy, listOf, mount, radios, select, showError, statusBadge, table } from "../dom.js";
+import { field, h, isBusy, listOf, mount, radios, select, showError, statusBadge, table } from "../dom.js";
 import { go } from "../main.js";
 import { poll } from "../poll.js";
 import { remember } from "../secrets.js";
@@ -149,8 +149,7 @@ export function createGatewayPage() {
         semantic: search.checked,
         roleArn: role.value.trim(),
       });
-      flash(`Gateway ${created.name} is being created.`, "ok");
-      go(`/gateways/${created.gatewayId}`);
+      go(`/gateways/${created.gatewayId}`, `Gateway ${created.name} is being created.`);
     } catch (error) {
       showError(errors, error);
       submit.disabled = false;

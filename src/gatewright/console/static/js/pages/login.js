@@ -3,7 +3,7 @@
 // admin token at the token endpoint; the secret is not kept.
 
 import { ADMIN_SCOPE, login } from "../api.js";
-import { field, flash, h, mount, radios, showError } from "../dom.js";
+import { field, h, mount, radios, showError } from "../dom.js";
 import { go } from "../main.js";
 
 export function loginPage() {
@@ -44,7 +44,6 @@ export function loginPage() {
       const who = modeValue() === "admin" ? "admin key pair" : `client ${id.value.trim()}`;
       await login(id.value.trim(), secret.value, who);
       secret.value = "";
-      flash("");
       const next = sessionStorage.getItem("gatewright.console.next") || "/gateways";
       sessionStorage.removeItem("gatewright.console.next");
       go(next === "/login" ? "/gateways" : next);

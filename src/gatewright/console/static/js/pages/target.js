@@ -3,7 +3,7 @@
 // build's progress until READY or FAILED.
 
 import { api } from "../api.js";
-import { field, flash, h, mount, radios, showError } from "../dom.js";
+import { field, h, mount, radios, showError } from "../dom.js";
 import { go } from "../main.js";
 import { outboundAuth } from "../outbound.js";
 import { apiGatewayForm } from "./apigateway_form.js";
@@ -114,8 +114,7 @@ export async function targetPage(signal, gatewayId, targetId) {
     try {
       if (target) await api.updateTarget(gatewayId, target.targetId, body);
       else await api.createTarget(gatewayId, body);
-      flash(`Target ${body.name} is being ${target ? "updated" : "created"}.`, "ok");
-      go(`/gateways/${gatewayId}`);
+      go(`/gateways/${gatewayId}`, `Target ${body.name} is being ${target ? "updated" : "created"}.`);
     } catch (error) {
       showError(formErrors, error);
       submit.disabled = false;
