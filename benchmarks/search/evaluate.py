@@ -70,15 +70,21 @@ def latency(index: SearchIndex, items: list[Query], repeat: int) -> dict[str, fl
     for query in items[:20]:  # warm-up
         index.search(query.text, 10)
     samples: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeat):
         for query in items:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             index.search(query.text, 10)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
     samples.sort()
+    cpu.sort()
     return {
         "p50_ms": statistics.median(samples),
         "p99_ms": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
+        # CPU time of the calling thread: what the query costs, whatever else the machine is doing.
+        "cpu_p50_ms": statistics.median(cpu),
+        "cpu_p99_ms": cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
         "queries": len(samples),
     }
 
@@ -123,6 +129,7 @@ def run(backend: str, repeat: int) -> dict[str, Any]:
             entry["quality"] = {m: quality(index, [t.name for t in pool[:size]], items, m) for m in _methods(embedder)}
             entry["rss_mb"] = _rss_mb()
         result["sizes"][str(size)] = entry
+    result["machine"]["load"] = os.getloadavg()  # 1, 5 and 15 minute averages at the end of the run
     return result
 
 
@@ -136,10 +143,18 @@ def report(result: dict[str, Any]) -> str:
             f"| {method} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['recall@10']:.3f} | {q['mrr']:.3f} "
             f"| {big[method]['recall@5']:.3f} |"
         )
-    lines += ["", "| tools | query p50 ms | query p99 ms | index build s |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "| tools | query p50 ms | query p99 ms | CPU p50 ms | CPU p99 ms | index build s |",
+        "|---|---|---|---|---|---|",
+    ]
     for size, entry in result["sizes"].items():
         lat = entry["latency"]
-        lines.append(f"| {int(size):,} | {lat['p50_ms']:.2f} | {lat['p99_ms']:.2f} | {entry['build']['total_s']:.2f} |")
+        lines.append(
+            f"| {int(size):,} | {lat['p50_ms']:.2f} | {lat['p99_ms']:.2f} | {lat['cpu_p50_ms']:.2f} "
+            f"| {lat['cpu_p99_ms']:.2f} | {entry['build']['total_s']:.2f} |"
+        )
+    lines.append(f"load average during the run: {', '.join(f'{x:.1f}' for x in result['machine']['load'])}")
     b = result["build_1000"]
     lines.append("")
     lines.append(
@@ -151,12 +166,54 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def combined(results: list[dict[str, Any]]) -> str:
+    """One table per measure over several runs (``--combine``): the tables of benchmarks/search/README.md."""
+    lines = [
+        "| backend | method | recall@1 | recall@5 | recall@10 | MRR | recall@5, 10,000 tools |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        big = r["sizes"][str(SIZES[-1])]["quality"]
+        for method, q in r["quality"].items():
+            if method == "lexical" and r["model"] != "lexical":
+                continue
+            lines.append(
+                f"| {r['backend']} | {method} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['recall@10']:.3f} "
+                f"| {q['mrr']:.3f} | {big[method]['recall@5']:.3f} |"
+            )
+    lines += [
+        "",
+        "| backend | tools | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | index build s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        for size, entry in r["sizes"].items():
+            lat = entry["latency"]
+            lines.append(
+                f"| {r['backend']} | {int(size):,} | {lat['p50_ms']:.2f} | {lat['p99_ms']:.2f} "
+                f"| {lat['cpu_p50_ms']:.2f} | {lat['cpu_p99_ms']:.2f} | {entry['build']['total_s']:.2f} |"
+            )
+    lines += ["", "| backend | build 1,000 tools s | model load s | model RSS MB | RSS at 10,000 tools MB | load avg |"]
+    lines.append("|---|---|---|---|---|---|")
+    for r in results:
+        load = r["machine"]["load"]
+        lines.append(
+            f"| {r['backend']} | {r['build_1000']['total_s']:.2f} | {r['model_load_s']:.2f} | {r['model_rss_mb']:.0f} "
+            f"| {r['sizes'][str(SIZES[-1])]['rss_mb']:.0f} | {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", default="auto", help="auto, lexical, minilm, wordllama, st-minilm")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the queries per catalog size")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--combine", type=Path, nargs="+", help="print the tables of earlier --json results")
     args = parser.parse_args()
+    if args.combine:
+        print(combined([json.loads(p.read_text()) for p in args.combine]))
+        return
     result = run(args.backend, args.repeat)
     print(report(result))
     if args.json:

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
+from gatewright.catalog.search.embedding import installed_backends
 from support.gateway import GatewrightProcess, create_gateway, openapi_target, rpc, start_gatewright, stop_gatewright
+from support.net import wait_until
 from support.upstream import Upstream
 
 SEARCH = "x_amz_bedrock_agentcore_search"
@@ -161,6 +163,9 @@ def test_search_survives_a_restart(upstream: Upstream, tmp_path: Path) -> None:
         gateway = create_gateway(control, "searchrestart", protocolConfiguration=SEMANTIC)
         openapi_target(control, gateway["gatewayId"], "stripe", spec)
         before = _search(gateway["gatewayUrl"], "void an invoice")
+        if "minilm" in installed_backends():  # with gatewright[search]: tool vectors are kept for the restart
+            vectors = tmp_path / "data" / "search" / f"{gateway['gatewayId']}.npz"
+            wait_until(vectors.exists, timeout=80, interval=0.2, what="the tool vectors on disk")
     finally:
         stop_gatewright(server)
     server = start_gatewright(tmp_path / "data")  # a new port: the gateway's URL moves with it

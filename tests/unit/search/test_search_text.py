@@ -38,7 +38,7 @@ def test_tool_text_fields() -> None:
     assert text.name == "github actions get cache limit for"  # the shortening hash is not a word
     assert text.title == "Get the cache limit"
     assert text.body == "Long explanation. With markup ."
-    assert text.parameters == "ownerId"
+    assert text.parameters == "ownerId The owner"
     assert text.for_embedding() == "github actions get cache limit for. Get the cache limit"
     assert tool_words("stripe___PostCustomers") == "stripe post customers"
 

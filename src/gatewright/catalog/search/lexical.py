@@ -1,4 +1,4 @@
-"""BM25F over tool names, descriptions and parameter names.
+"""BM25F over tool names, descriptions and arguments (names and descriptions).
 
 Each field's term counts are normalised by that field's length (a long description does not bury the tool
 whose name says it all), weighted, summed, then saturated (Robertson and Zaragoza, "The Probabilistic

@@ -9,7 +9,9 @@ the installed package.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -61,11 +63,15 @@ class MiniLmEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> Any:
         encoded = [self._tokenizer.encode(t, self._document_tokens) for t in texts]
         out = np.zeros((len(encoded), 384), dtype=np.float32)
-        # Batches of similar lengths waste little on padding.
+        # Batches of similar lengths waste little on padding; onnxruntime releases the GIL, so batches run
+        # on up to two cores at once (each run uses one thread).
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            out[rows] = self._run([encoded[i] for i in rows])
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            for rows, vectors in zip(
+                batches, pool.map(lambda b: self._run([encoded[i] for i in b]), batches), strict=True
+            ):
+                out[rows] = vectors
         return out
 
     def embed_query(self, text: str) -> Any:

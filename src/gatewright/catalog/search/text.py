@@ -25,9 +25,9 @@ _CAMEL = re.compile(r"[A-Z]+s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s|\n\s*\n")
 _VOWEL = re.compile(r"[aeiouy]")
 
-_STOP = """a about an and any are as at be been by can could do does for from has have how i if in into is it its
-me my of on or our please should so some that the their them then there these this those to us was we
-what when where which who whose will with would you your"""
+_STOP = """a about all also an and any are as at be been both by can could do does each every for from has have how
+i if in into is it its just me my of on or our own please should so some such than that the their them then
+there these this those to too us very was we what when where which who whose will with would you your"""
 STOP_WORDS = frozenset(_STOP.split())
 
 
@@ -134,7 +134,7 @@ class ToolText:
     name: str  # the exposed name, as words
     title: str  # the first sentence or paragraph of the description
     body: str  # the rest of the description, markup stripped
-    parameters: str  # top-level argument names
+    parameters: str  # top-level argument names and their descriptions
 
     def for_embedding(self) -> str:
         """One passage for an embedding model: the tool's name as words and its first sentence.
@@ -151,7 +151,11 @@ def tool_text(name: str, description: str, input_schema: Any) -> ToolText:
     title = strip_markup((description or "")[: cut.start()]) if cut else clean
     title = title[:300]
     body = clean[len(title) :].strip() if clean.startswith(title) else clean
-    # Argument names only: their descriptions are mostly boilerplate (pagination cursors, expand lists).
+    params: list[str] = []
     props = input_schema.get("properties") if isinstance(input_schema, dict) else None
-    params = " ".join(str(arg) for arg in props) if isinstance(props, dict) else ""
-    return ToolText(tool_words(name), title, body[:2000], params[:1000])
+    if isinstance(props, dict):
+        for arg, schema in props.items():
+            params.append(str(arg))
+            if isinstance(schema, dict) and isinstance(schema.get("description"), str):
+                params.append(strip_markup(schema["description"])[:200])
+    return ToolText(tool_words(name), title, body[:2000], " ".join(params)[:2000])
