@@ -12,6 +12,7 @@ for comparison, and need their own virtualenvs (see README.md).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -66,4 +67,4 @@ def load(name: str) -> Embedder | None:
         return WordLlamaEmbedder()
     if name == "st-minilm":
         return SentenceTransformersEmbedder()
-    return load_embedder(name)
+    return load_embedder(name, Path(tempfile.gettempdir()) / "gatewright-search-bench")

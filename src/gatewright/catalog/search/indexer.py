@@ -75,7 +75,7 @@ class SearchIndexer:
         if not self._model_ready:
             self._model_ready = True
             try:
-                self._embedder = load_embedder(self._backend)
+                self._embedder = load_embedder(self._backend, self._directory)
             except Exception:  # a broken model installation must leave lexical search working
                 log.exception("cannot load the search embedding model: search stays lexical")
             if self._embedder is not None:
