@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 
+from support.aws import signed_request
 from support.browser import ConsoleLog, log_in
 from support.gateway import GatewrightProcess, create_gateway, create_target, wait_status
 from support.identity import create_iam_key
@@ -218,3 +219,103 @@ def test_try_it_signs_for_an_iam_gateway(
     page.get_by_label("petId").fill("1")
     page.locator("#call-tool").click()
     expect(page.locator("#result-text")).to_contain_text('"type": "dog"')
+
+
+def test_create_a_gateway_for_an_existing_openid_provider(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, unique_name: str
+) -> None:
+    expect = _expect()
+    page, _ = console
+    log_in(page, server)
+    page.goto("/console#/gateways/new")
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_label("An existing OpenID Connect provider").check()
+    page.get_by_label("Discovery URL").fill(f"{server.url}/.well-known/openid-configuration")
+    page.get_by_label("Allowed audiences").fill("https://api.example.com, https://other.example.com")
+    page.get_by_label("Allowed scopes").fill("tools/invoke")
+    page.get_by_label("Custom claims").fill("department=engineering\ngroups contains admins|ops")
+    page.get_by_label("Exception level").select_option("DEBUG")
+    page.get_by_label("Semantic tool search").check()
+    page.get_by_role("button", name="Create gateway").click()
+    expect(page.locator("h1 .status")).to_have_text("READY")
+    expect(page.locator("ul.rules")).to_contain_text(
+        "allowedAudience: https://api.example.com, https://other.example.com"
+    )
+    gateway = server.control().get_gateway(gatewayIdentifier=page.url.rsplit("/", 1)[-1])
+    jwt = gateway["authorizerConfiguration"]["customJWTAuthorizer"]
+    assert jwt["allowedAudience"] == ["https://api.example.com", "https://other.example.com"]
+    assert jwt["allowedScopes"] == ["tools/invoke"]
+    assert [c["inboundTokenClaimName"] for c in jwt["customClaims"]] == ["department", "groups"]
+    assert jwt["customClaims"][1]["authorizingClaimMatchValue"] == {
+        "claimMatchOperator": "CONTAINS_ANY",
+        "claimMatchValue": {"matchValueStringList": ["admins", "ops"]},
+    }
+    assert gateway["exceptionLevel"] == "DEBUG"
+    assert gateway["protocolConfiguration"]["mcp"]["searchType"] == "SEMANTIC"
+
+
+def test_a_refused_gateway_says_which_field(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, unique_name: str
+) -> None:
+    expect = _expect()
+    page, log = console
+    log.expect_error("status of 400")
+    log_in(page, server)
+    page.goto("/console#/gateways/new")
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_label("An existing OpenID Connect provider").check()
+    page.get_by_label("Discovery URL").fill(f"{server.url}/.well-known/openid-configuration")
+    page.get_by_role("button", name="Create gateway").click()  # no rule at all: the control plane refuses
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("ValidationException")
+    expect(alert).to_contain_text("authorizerConfiguration.customJWTAuthorizer")
+    names = [g["name"] for g in server.control().list_gateways()["items"]]
+    assert unique_name not in names
+
+
+def test_the_client_secret_is_rotated_and_forgotten(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, unique_name: str
+) -> None:
+    expect = _expect()
+    page, _ = console
+    log_in(page, server)
+    page.goto("/console#/gateways/new")
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_role("button", name="Create gateway").click()
+    expect(page.locator("h1 .status")).to_have_text("READY")
+    client_id = page.locator("#client-id").input_value()
+    first = page.locator("#client-secret").input_value()
+    page.get_by_role("button", name="Rotate secret").click()
+    page.get_by_role("button", name="Confirm: the old secret stops working").click()
+    expect(page.locator("#client-secret")).not_to_have_value(first)
+    second = page.locator("#client-secret").input_value()
+    token = f"{server.url}/oauth2/token"
+    form = {"grant_type": "client_credentials"}
+    assert requests.post(token, data=form, auth=(client_id, first), timeout=10).status_code == 401
+    assert requests.post(token, data=form, auth=(client_id, second), timeout=10).status_code == 200
+
+    page.get_by_role("button", name="Forget secret").click()
+    expect(page.locator("#client-secret")).to_have_count(0)
+    page.reload()  # nothing kept in storage either
+    expect(page.locator("#client-id")).to_have_value(client_id)
+    expect(page.locator("#client-secret")).to_have_count(0)
+    assert second not in page.content()
+    assert second not in json.dumps(page.evaluate("Object.assign({}, sessionStorage, localStorage)"))
+
+
+def test_a_failed_quick_create_leaves_no_client_behind(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, unique_name: str
+) -> None:
+    expect = _expect()
+    page, log = console
+    log.expect_error("status of 409")
+    create_gateway(server.control(), unique_name)
+    log_in(page, server)
+    page.goto("/console#/gateways/new")
+    page.get_by_label("Name", exact=True).fill(unique_name)
+    page.get_by_role("button", name="Create gateway").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"ConflictException: A gateway named {unique_name} already exists"
+    )
+    clients = signed_request("GET", f"{server.url}/gatewright/oauth/clients", b"", server.credentials()).json()
+    assert f"{unique_name}-client" not in [c["clientName"] for c in clients["clients"]]
