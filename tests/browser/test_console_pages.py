@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 
 from support.aws import signed_request
 from support.browser import ConsoleLog, log_in
@@ -319,3 +321,29 @@ def test_a_failed_quick_create_leaves_no_client_behind(
     )
     clients = signed_request("GET", f"{server.url}/gatewright/oauth/clients", b"", server.credentials()).json()
     assert f"{unique_name}-client" not in [c["clientName"] for c in clients["clients"]]
+
+
+def test_an_uploaded_document_is_checked_at_once(
+    console: tuple[Any, ConsoleLog], server: GatewrightProcess, upstream: Upstream, unique_name: str, tmp_path: Path
+) -> None:
+    expect = _expect()
+    page, _ = console
+    gateway = create_gateway(server.control(), unique_name)
+    spec = tmp_path / "petstore.yaml"
+    spec.write_text(yaml.safe_dump(petstore(upstream.url)))
+    log_in(page, server)
+    page.goto(f"/console#/gateways/{gateway['gatewayId']}/targets/new")
+    page.get_by_label("OpenAPI / Swagger document").check()
+    page.get_by_label("Name", exact=True).fill("uploaded")
+    page.locator("#openapi-file").set_input_files(str(spec))
+    expect(page.get_by_role("region", name="Import report")).to_contain_text("Imported 3 of 3 operations")
+    expect(page.locator("#openapi-document")).to_have_value(re.compile("openapi: 3.0.1"))
+    page.locator("#openapi-document").press("End")
+    page.locator("#openapi-document").press("Enter")  # changed after the check: saving needs a new report
+    expect(page.locator(".report-slot")).to_contain_text("The document changed since this report")
+    page.locator("#save-target").click()
+    expect(page.locator("#target-form .errors")).to_contain_text("check the document")
+    page.locator("#check-openapi").click()
+    expect(page.locator(".report-slot")).not_to_contain_text("The document changed")
+    page.locator("#save-target").click()
+    expect(page.locator("#targets .status")).to_have_text("READY")
