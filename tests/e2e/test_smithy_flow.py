@@ -31,7 +31,7 @@ from support.mcp import call_tool, post, request, result_of, text_of
 from support.moto_server import MotoServer
 from support.sigv4_proxy import SigningProxy, signing_proxy_session
 
-MODELS = Path("/work/shared/corpus/smithy")
+MODELS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "smithy"
 IAM = [{"credentialProviderType": "GATEWAY_IAM_ROLE"}]
 
 

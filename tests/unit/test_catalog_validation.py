@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from gatewright.catalog.validation import ArgumentError, compile_validator
 
 
-def _check(schema: dict[str, object], value: object) -> None:
+def _check(schema: Mapping[str, object], value: object) -> None:
     compile_validator({"type": "object", "properties": {"a": schema}})({"a": value})
 
 

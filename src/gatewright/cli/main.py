@@ -7,6 +7,7 @@ import sys
 
 from gatewright import __version__
 from gatewright.cli import admin, apigateway, functions, gateways, identity, openapi, search, serve
+from gatewright.demo import petstore
 
 
 def parser() -> argparse.ArgumentParser:
@@ -14,6 +15,7 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--version", action="version", version=f"gatewright {__version__}")
     sub = root.add_subparsers(dest="command", required=True)
     serve.add_parser(sub)
+    petstore.add_parser(sub)
     admin.add_parser(sub)
     gateway_sub = gateways.add_parsers(sub)
     identity.add_parsers(sub, gateway_sub)

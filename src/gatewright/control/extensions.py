@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import orjson
-
 from gatewright.control.common import ControlContext
-from gatewright.errors import ValidationError
+from gatewright.control.wire import json_object
 
 JSON = dict[str, Any]
 ExtensionHandler = Callable[[ControlContext, JSON], Awaitable[JSON]]
@@ -55,12 +53,6 @@ def match_extension(extensions: list[Extension], method: str, path: str) -> tupl
 def extension_params(labels: JSON, query: str, body: bytes) -> JSON:
     params: JSON = dict(parse_qsl(query, keep_blank_values=True))
     if body.strip():
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise ValidationError("The request body is not valid JSON", reason="CannotParse") from None
-        if not isinstance(payload, dict):
-            raise ValidationError("The request body must be a JSON object", reason="CannotParse")
-        params.update(payload)
+        params.update(json_object(body))
     params.update(labels)
     return params

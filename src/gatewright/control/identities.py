@@ -40,6 +40,13 @@ def _refuse_external(params: JSON, secret_field: str, config_field: str) -> None
         )
 
 
+async def _create(ctx: ControlContext, kind: str, name: str, doc: JSON) -> Record:
+    try:
+        return await ctx.store.create(kind, name, "", name, doc)
+    except AlreadyExists:
+        raise ConflictError(f"A credential provider named {name} already exists") from None
+
+
 async def _not_in_use(ctx: ControlContext, kind: str, name: str) -> None:
     """Refuse to delete a provider a target still uses (its calls would fail)."""
     for target in await ctx.store.list_records(TARGET, None, limit=1_000_000):
@@ -70,11 +77,7 @@ async def create_api_key_provider(ctx: ControlContext, params: JSON) -> JSON:
     if not params.get("apiKey"):
         raise ValidationError.for_field("apiKey", "apiKey is required")
     doc = {"apiKey": ctx.secrets.encrypt(params["apiKey"]), "tags": params.get("tags") or {}}
-    try:
-        record = await ctx.store.create(API_KEY, params["name"], "", params["name"], doc)
-    except AlreadyExists:
-        raise ConflictError(f"A credential provider named {params['name']} already exists") from None
-    return _api_key_view(ctx, record)
+    return _api_key_view(ctx, await _create(ctx, API_KEY, params["name"], doc))
 
 
 async def get_api_key_provider(ctx: ControlContext, params: JSON) -> JSON:
@@ -170,11 +173,7 @@ async def create_oauth2_provider(ctx: ControlContext, params: JSON) -> JSON:
         "clientSecret": ctx.secrets.encrypt(secret) if secret else None,
         "tags": params.get("tags") or {},
     }
-    try:
-        record = await ctx.store.create(OAUTH2, params["name"], "", params["name"], doc)
-    except AlreadyExists:
-        raise ConflictError(f"A credential provider named {params['name']} already exists") from None
-    return _oauth_view(ctx, record)
+    return _oauth_view(ctx, await _create(ctx, OAUTH2, params["name"], doc))
 
 
 async def get_oauth2_provider(ctx: ControlContext, params: JSON) -> JSON:

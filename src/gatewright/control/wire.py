@@ -106,6 +106,17 @@ def _model_names(value: Any, shape: Shape) -> Any:
     return value
 
 
+def json_object(body: bytes) -> dict[str, Any]:
+    """A request body that must be one JSON object (else ValidationException, reason CannotParse)."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ValidationError("The request body is not valid JSON", reason="CannotParse") from None
+    if not isinstance(payload, dict):
+        raise ValidationError("The request body must be a JSON object", reason="CannotParse")
+    return payload
+
+
 def parse_request(
     op: OperationModel, labels: dict[str, str], query: str, headers: dict[str, str], body: bytes
 ) -> dict[str, Any]:
@@ -115,13 +126,7 @@ def parse_request(
         return {}
     params: dict[str, Any] = {}
     if body.strip():
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise ValidationError("The request body is not valid JSON", reason="CannotParse") from None
-        if not isinstance(payload, dict):
-            raise ValidationError("The request body must be a JSON object", reason="CannotParse")
-        params.update(_model_names(payload, shape))
+        params.update(_model_names(json_object(body), shape))
     pairs = parse_qsl(query, keep_blank_values=True)
     for name, member in shape.members.items():
         location = member.serialization.get("location")

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gatewright.targets.base import Artifact, BuildError, ToolSpec
+from gatewright.targets.names import MAX_NAME
 from gatewright.targets.openapi.closure import DEFAULT_BUDGET
 from gatewright.targets.openapi.convert import Converted, OperationConverter, SkipOperation, operations
-from gatewright.targets.openapi.naming import MAX_NAME, with_suffix
+from gatewright.targets.openapi.naming import with_suffix
 from gatewright.targets.openapi.refs import RefError
 from gatewright.targets.openapi.schema import DocSchemas
 from gatewright.targets.openapi.servers import ServerError, server_url

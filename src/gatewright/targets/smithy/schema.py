@@ -197,29 +197,9 @@ def _constraints(out: JSON, kind: str, traits: JSON) -> None:
                 out[name] = bounds[key]
     pattern = traits.get("smithy.api#pattern")
     if kind == "string" and isinstance(pattern, str) and "enum" not in out:
-        out["pattern"] = escape_class_dollars(pattern)
+        out["pattern"] = pattern
     default = traits.get("smithy.api#default")
     if default is not None and kind not in ("blob", "timestamp", "document") and not isinstance(default, dict | list):
         out["default"] = default
     if "smithy.api#deprecated" in traits:
         out["deprecated"] = True
-
-
-def escape_class_dollars(pattern: str) -> str:
-    """``$`` inside a character class written ``\\$`` (same meaning in ECMA-262 and Python): validators that
-    turn every unescaped ``$`` into ``\\Z`` (fastjsonschema) would otherwise fail to compile ``[^$]``."""
-    out: list[str] = []
-    in_class = escaped = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        elif char == "$" and in_class:
-            out.append("\\")
-        out.append(char)
-    return "".join(out)
