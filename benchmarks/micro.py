@@ -6,7 +6,7 @@ end-to-end figures include the HTTP server and client work these leave out) and 
 cost before it is written:
 
 * the steps of today's pipeline: header decoding, JSON-RPC parse, argument validation, building the
-  upstream request, wrapping the upstream response, encoding the answer, the per-request uuid4;
+  upstream request, wrapping the upstream response, encoding the answer, the per-request id;
 * inbound JWT validation: a whole RS256 token check with joserfc (what gatewright's CUSTOM_JWT
   authorizer runs when a token is not in its cache of verified tokens), the signature checks alone
   (RS256, ES256, with ``cryptography``) and a minimal hand-written RS256 check (split, base64, JSON,
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +55,7 @@ def pipeline_steps() -> dict[str, Callable[[], object]]:
     """Today's tools/call steps, called as the gateway calls them."""
     from gatewright.catalog.validation import compile_validator
     from gatewright.mcp.jsonrpc import encode_result, parse
+    from gatewright.mcp.transport import next_request_id
     from gatewright.targets.http_result import to_tool_result
     from gatewright.targets.openapi.importer import import_document
     from gatewright.targets.openapi.request import build_request
@@ -90,7 +90,7 @@ def pipeline_steps() -> dict[str, Callable[[], object]]:
     return {
         "decode request headers (7)": lambda: headers_of(scope),
         "parse JSON-RPC request": lambda: parse(body),
-        "uuid4 request id": lambda: str(uuid.uuid4()),
+        "request id": next_request_id,
         "validate arguments": lambda: validate(CALL_ARGUMENTS),
         "build upstream request": lambda: build_request(binding, binding["server"], CALL_ARGUMENTS),
         "wrap upstream response": lambda: to_tool_result(response, resource_uri="gatewright://gw/items").to_mcp(),
