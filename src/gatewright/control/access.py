@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from gatewright.auth.admin import ADMIN_SCOPE
 from gatewright.auth.inbound.jwt import JwtAuthorizer
 from gatewright.auth.inbound.oidc import KeySource
 from gatewright.auth.issuer.clients import Client, Clients
@@ -29,7 +30,6 @@ from gatewright.store import Store
 from gatewright.web.asgi import HttpError, Scope
 from gatewright.web.hosts import HostPolicy
 
-ADMIN_SCOPE = "gatewright/admin"
 _STARTED = datetime.now(UTC)
 
 
@@ -65,6 +65,7 @@ class ControlAccess:
             keys,
             resource_metadata=settings.base_url.rstrip("/") + "/.well-known/oauth-protected-resource",
             leeway=settings.jwt_leeway_seconds,
+            control_plane=True,
         )
 
     def check_origin(self, headers: dict[str, str]) -> None:

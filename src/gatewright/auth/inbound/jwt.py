@@ -23,6 +23,7 @@ import orjson
 from joserfc import jwt
 from joserfc.errors import JoseError
 
+from gatewright.auth.admin import ADMIN_AUDIENCE
 from gatewright.auth.inbound.challenge import forbidden, unauthorized
 from gatewright.auth.inbound.oidc import KeySource, OidcError
 from gatewright.auth.inbound.principal import Principal
@@ -32,6 +33,11 @@ from gatewright.web.asgi import HttpError
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
 CACHE_SIZE = 10_000
 _Cached = tuple[Principal, float]
+
+
+def _audiences(claims: dict[str, Any]) -> set[str]:
+    aud = claims.get("aud")
+    return {a for a in (aud if isinstance(aud, list) else [aud]) if isinstance(a, str)}
 
 
 def _header(token: str) -> dict[str, Any] | None:
@@ -47,8 +53,18 @@ def _header(token: str) -> dict[str, Any] | None:
 
 
 class JwtAuthorizer:
-    def __init__(self, config: dict[str, Any], keys: KeySource, *, resource_metadata: str, leeway: int = 60) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        keys: KeySource,
+        *,
+        resource_metadata: str,
+        leeway: int = 60,
+        control_plane: bool = False,
+    ) -> None:
         self._keys = keys
+        # Only the control plane's own verifier accepts tokens for the control plane (auth/admin.py).
+        self._control_plane = control_plane
         self._rules = compile_rules(config)
         self._leeway = leeway
         self.resource_metadata = resource_metadata
@@ -103,6 +119,12 @@ class JwtAuthorizer:
         self._check_times(claims)
         if claims.get("iss") != issuer:
             raise self._refuse("the token was not issued by this gateway's authorization server")
+        if not self._control_plane and _audiences(claims) & {ADMIN_AUDIENCE}:
+            raise forbidden(
+                "a control-plane token cannot call a gateway",
+                resource_metadata=self.resource_metadata,
+                scopes=self.scopes,
+            )
         for rule in self._rules:
             reason = rule(claims)
             if reason is not None:

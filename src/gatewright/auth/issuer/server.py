@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import orjson
 from joserfc import jwt
 
+from gatewright.auth.admin import ADMIN_AUDIENCE, ADMIN_SCOPE
 from gatewright.auth.issuer.clients import Client, Clients
 from gatewright.auth.issuer.keys import ALGORITHM, IssuerKeys, IssuerKeySource
 from gatewright.secrets import SecretError
@@ -180,6 +181,9 @@ class IssuerServer:
         return resource
 
     async def _issue(self, client: Client, scopes: list[str], audience: list[str]) -> dict[str, Any]:
+        if ADMIN_SCOPE in scopes and ADMIN_AUDIENCE not in audience:
+            # Marks the token as the control plane's: gateways refuse it (auth/inbound/jwt.py).
+            audience = [*audience, ADMIN_AUDIENCE]
         key = await self._keys.current()
         now = int(time.time())
         claims: dict[str, Any] = {
