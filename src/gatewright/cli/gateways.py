@@ -26,6 +26,11 @@ def add_parsers(
     create.add_argument("--allowed-client", action="append", default=[], help="CUSTOM_JWT: allowed client_id")
     create.add_argument("--allowed-audience", action="append", default=[], help="CUSTOM_JWT: allowed aud")
     create.add_argument("--debug", action="store_true", help="exceptionLevel DEBUG: show upstream error details")
+    create.add_argument(
+        "--semantic-search",
+        action="store_true",
+        help="searchType SEMANTIC: list the built-in tool x_amz_bedrock_agentcore_search first",
+    )
     create.set_defaults(func=create_gateway)
     for name, func, helptext in (("get", get_gateway, "show a gateway"), ("delete", delete_gateway, "delete")):
         cmd = gsub.add_parser(name, help=helptext)
@@ -84,6 +89,8 @@ def create_gateway(args: argparse.Namespace) -> int:
         params["description"] = args.description
     if args.debug:
         params["exceptionLevel"] = "DEBUG"
+    if args.semantic_search:
+        params["protocolConfiguration"] = {"mcp": {"searchType": "SEMANTIC"}}
     created = client.create_gateway(**params)
     gateway = wait_for(lambda: client.get_gateway(gatewayIdentifier=created["gatewayId"]), _DONE)
     emit(args, _clean(gateway), f"{gateway['gatewayId']}  {gateway['status']}  {gateway['gatewayUrl']}")

@@ -23,7 +23,7 @@ from gatewright.control.extensions import Extension
 from gatewright.errors import ValidationError
 from gatewright.targets.apigateway.reader import ReadError, list_rest_apis, list_stages, read_rest_api
 from gatewright.targets.base import BuildError, TargetEnv
-from gatewright.targets.openapi import _fetcher, limits_of
+from gatewright.targets.openapi import limits_of, spec_fetcher
 from gatewright.targets.openapi.importer import import_document
 from gatewright.targets.sources import parse_document
 
@@ -106,7 +106,7 @@ async def operations(ctx: ControlContext, params: JSON) -> JSON:
 
 
 def openapi_check(env: TargetEnv) -> Any:
-    fetch = _fetcher(env)
+    fetch = spec_fetcher(env)
 
     async def check(ctx: ControlContext, params: JSON) -> JSON:
         name = str(params.get("name") or "api")

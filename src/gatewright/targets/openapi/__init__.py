@@ -75,7 +75,7 @@ class OpenApiKind:
         raw = await read_source(target.config, limit=settings.max_spec_bytes, what="the OpenAPI document")
         doc = await asyncio.to_thread(parse_document, raw, "the OpenAPI document")
         del raw
-        doc, notes = await bundle(doc, settings.openapi_ref_base_urls, _fetcher(env))
+        doc, notes = await bundle(doc, settings.openapi_ref_base_urls, spec_fetcher(env))
         # The import is CPU-bound: run it off the event loop so the gateway keeps serving meanwhile.
         artifact = await asyncio.to_thread(import_document, doc, target_name=target.name, limits=limits_of(settings))
         artifact.notes.extend(notes)
@@ -93,7 +93,7 @@ def limits_of(settings: Settings) -> ImportLimits:
     )
 
 
-def _fetcher(env: TargetEnv) -> Fetch:
+def spec_fetcher(env: TargetEnv) -> Fetch:
     limit = env.settings.max_spec_bytes
 
     async def fetch(url: str) -> bytes:
