@@ -57,8 +57,8 @@ def pipeline_steps() -> dict[str, Callable[[], object]]:
     from gatewright.mcp.jsonrpc import encode_result, parse
     from gatewright.mcp.transport import next_request_id
     from gatewright.targets.http_result import to_tool_result
-    from gatewright.targets.openapi.importer import import_document
-    from gatewright.targets.openapi.request import build_request
+    from gatewright.targets.rest.importer import import_document
+    from gatewright.targets.rest.request import build_request
     from gatewright.upstream.http import UpstreamResponse
     from gatewright.web.asgi import headers_of
 

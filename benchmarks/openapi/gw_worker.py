@@ -19,7 +19,7 @@ import orjson
 
 from gatewright.catalog.catalog import Catalog, TargetTools
 from gatewright.targets.base import artifact_to_json
-from gatewright.targets.openapi.importer import ImportLimits, import_document
+from gatewright.targets.rest.importer import ImportLimits, import_document
 from gatewright.targets.sources import parse_document
 
 

@@ -11,9 +11,9 @@ import orjson
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
 from gatewright.targets.base import Artifact, BuildError
-from gatewright.targets.openapi.convert import operations
-from gatewright.targets.openapi.importer import ImportLimits, import_document, normalise
-from gatewright.targets.openapi.schema import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE
+from gatewright.targets.rest.convert import operations
+from gatewright.targets.rest.importer import ImportLimits, import_document, normalise
+from gatewright.targets.rest.schema import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE
 from gatewright.targets.sources import parse_document
 
 TARGET = "api"

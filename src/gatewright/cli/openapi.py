@@ -59,11 +59,10 @@ def check_spec(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from gatewright.targets.base import BuildError
-    from gatewright.targets.openapi import limits_of
-    from gatewright.targets.openapi.importer import import_document
+    from gatewright.targets.rest.importer import ImportLimits, import_document
     from gatewright.targets.sources import parse_document
 
-    limits = limits_of(settings_of(args))
+    limits = ImportLimits.from_settings(settings_of(args))
     if args.max_tools is not None:
         limits = replace(limits, max_tools=args.max_tools)
     raw = sys.stdin.buffer.read() if args.spec == "-" else Path(args.spec).read_bytes()

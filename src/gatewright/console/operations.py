@@ -23,8 +23,8 @@ from gatewright.control.extensions import Extension
 from gatewright.errors import ValidationError
 from gatewright.targets.apigateway.reader import ReadError, list_rest_apis, list_stages, read_rest_api
 from gatewright.targets.base import BuildError, TargetEnv
-from gatewright.targets.openapi import limits_of, spec_fetcher
-from gatewright.targets.openapi.importer import import_document
+from gatewright.targets.rest.external import spec_fetcher
+from gatewright.targets.rest.importer import ImportLimits, import_document
 from gatewright.targets.sources import parse_document
 
 JSON = dict[str, Any]
@@ -119,7 +119,9 @@ def openapi_check(env: TargetEnv) -> Any:
             else:
                 raise ValidationError.for_field("document", "post document (JSON or YAML text) or an http(s) url")
             doc = await asyncio.to_thread(parse_document, raw, "the OpenAPI document")
-            artifact = await asyncio.to_thread(import_document, doc, target_name=name, limits=limits_of(ctx.settings))
+            artifact = await asyncio.to_thread(
+                import_document, doc, target_name=name, limits=ImportLimits.from_settings(ctx.settings)
+            )
         except BuildError as exc:
             raise ValidationError("The document cannot be imported: " + "; ".join(exc.reasons)) from None
         out: JSON = {

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from gatewright.targets.base import BuildError
-from gatewright.targets.openapi.external import allowed, bundle
-from gatewright.targets.openapi.importer import ImportLimits, import_document
-from gatewright.targets.openapi.naming import tool_name
+from gatewright.targets.rest.external import allowed, bundle
+from gatewright.targets.rest.importer import ImportLimits, import_document
+from gatewright.targets.rest.naming import tool_name
 from gatewright.targets.sources import parse_document
 
 JSON = dict[str, Any]

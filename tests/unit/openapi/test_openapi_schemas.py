@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from corpus.checks import FORMATS, dangling
 from gatewright.catalog.validation import ArgumentError, compile_validator
-from gatewright.targets.openapi.importer import ImportLimits, import_document
+from gatewright.targets.rest.importer import ImportLimits, import_document
 
 JSON = dict[str, Any]
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from gatewright.targets.openapi.request import build_request
+from gatewright.targets.rest.request import build_request
 from support.gateway import create_gateway, openapi_target, rpc
 from support.upstream import PNG, Upstream
 

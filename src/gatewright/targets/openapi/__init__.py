@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from gatewright.errors import ValidationError
-from gatewright.settings import Settings
 from gatewright.targets.base import (
     Artifact,
-    BuildError,
     CallContext,
     TargetConfig,
     TargetEnv,
@@ -20,11 +18,11 @@ from gatewright.targets.base import (
 )
 from gatewright.targets.http_call import call_http
 from gatewright.targets.http_result import to_tool_result
-from gatewright.targets.openapi.external import Fetch, bundle
-from gatewright.targets.openapi.importer import ImportLimits, import_document
-from gatewright.targets.openapi.request import build_request
+from gatewright.targets.rest.external import bundle, spec_fetcher
+from gatewright.targets.rest.importer import ImportLimits, import_document
+from gatewright.targets.rest.request import build_request
 from gatewright.targets.sources import parse_document, read_source
-from gatewright.upstream.http import OutboundRequest, UpstreamError
+from gatewright.upstream.http import OutboundRequest
 
 JSON = dict[str, Any]
 
@@ -77,34 +75,11 @@ class OpenApiKind:
         del raw
         doc, notes = await bundle(doc, settings.openapi_ref_base_urls, spec_fetcher(env))
         # The import is CPU-bound: run it off the event loop so the gateway keeps serving meanwhile.
-        artifact = await asyncio.to_thread(import_document, doc, target_name=target.name, limits=limits_of(settings))
+        artifact = await asyncio.to_thread(
+            import_document, doc, target_name=target.name, limits=ImportLimits.from_settings(settings)
+        )
         artifact.notes.extend(notes)
         return artifact
 
     def load(self, target: TargetConfig, artifact: Artifact, env: TargetEnv) -> OpenApiTarget:
         return OpenApiTarget(target, artifact, env)
-
-
-def limits_of(settings: Settings) -> ImportLimits:
-    return ImportLimits(
-        max_tools=settings.max_tools_per_target,
-        schema_bytes=settings.openapi_max_schema_bytes,
-        seconds=settings.openapi_import_seconds,
-    )
-
-
-def spec_fetcher(env: TargetEnv) -> Fetch:
-    limit = env.settings.max_spec_bytes
-
-    async def fetch(url: str) -> bytes:
-        try:
-            response = await env.http.request("GET", url, headers={"Accept": "application/json, application/yaml"})
-        except UpstreamError as exc:
-            raise BuildError([f"cannot fetch {url}: {exc.message}"]) from None
-        if response.status != 200:
-            raise BuildError([f"cannot fetch {url}: HTTP {response.status}"])
-        if len(response.body) > limit:
-            raise BuildError([f"{url} is larger than the {limit}-byte limit"])
-        return response.body
-
-    return fetch

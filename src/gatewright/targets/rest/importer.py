@@ -19,15 +19,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from gatewright.settings import Settings
 from gatewright.targets.base import Artifact, BuildError, ToolSpec
 from gatewright.targets.names import MAX_NAME
-from gatewright.targets.openapi.closure import DEFAULT_BUDGET
-from gatewright.targets.openapi.convert import Converted, OperationConverter, SkipOperation, operations
-from gatewright.targets.openapi.naming import with_suffix
-from gatewright.targets.openapi.refs import RefError
-from gatewright.targets.openapi.schema import DocSchemas
-from gatewright.targets.openapi.servers import ServerError, server_url
-from gatewright.targets.openapi.swagger2 import convert_swagger2
+from gatewright.targets.rest.closure import DEFAULT_BUDGET
+from gatewright.targets.rest.convert import Converted, OperationConverter, SkipOperation, operations
+from gatewright.targets.rest.naming import with_suffix
+from gatewright.targets.rest.refs import RefError
+from gatewright.targets.rest.schema import DocSchemas
+from gatewright.targets.rest.servers import ServerError, server_url
+from gatewright.targets.rest.swagger2 import convert_swagger2
 
 JSON = dict[str, Any]
 MAX_TOOLS = 1000  # AgentCore's quota of tools per target; GATEWRIGHT_MAX_TOOLS_PER_TARGET changes it
@@ -39,6 +40,14 @@ class ImportLimits:
     max_tools: int = MAX_TOOLS
     schema_bytes: int = DEFAULT_BUDGET
     seconds: float = 120.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportLimits:
+        return cls(
+            max_tools=settings.max_tools_per_target,
+            schema_bytes=settings.openapi_max_schema_bytes,
+            seconds=settings.openapi_import_seconds,
+        )
 
 
 def normalise(doc: JSON) -> tuple[JSON, str]:

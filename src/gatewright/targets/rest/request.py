@@ -13,8 +13,8 @@ from urllib.parse import quote
 import orjson
 
 from gatewright.targets.base import TargetError
-from gatewright.targets.openapi.body_wire import encode_body
-from gatewright.targets.openapi.styles import header_value, path_value, query_pairs
+from gatewright.targets.rest.body_wire import encode_body
+from gatewright.targets.rest.styles import header_value, path_value, query_pairs
 
 JSON = dict[str, Any]
 

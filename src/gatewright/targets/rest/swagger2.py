@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatewright.targets.openapi.refs import RefError, resolve_pointer
+from gatewright.targets.rest.refs import RefError, resolve_pointer
 
 JSON = dict[str, Any]
 _SCHEMA_FIELDS = (

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gatewright.targets.base import ToolSpec
-from gatewright.targets.openapi.bodies import (
+from gatewright.targets.rest.bodies import (
     FILE_SCHEMA,
     choose_media,
     encodings,
@@ -27,10 +27,10 @@ from gatewright.targets.openapi.bodies import (
     is_file,
     whole_schema,
 )
-from gatewright.targets.openapi.closure import assemble
-from gatewright.targets.openapi.naming import argument_name, tool_name, unique
-from gatewright.targets.openapi.refs import RefError, resolve_pointer
-from gatewright.targets.openapi.schema import DEFS, DocSchemas
+from gatewright.targets.rest.closure import assemble
+from gatewright.targets.rest.naming import argument_name, tool_name, unique
+from gatewright.targets.rest.refs import RefError, resolve_pointer
+from gatewright.targets.rest.schema import DEFS, DocSchemas
 
 JSON = dict[str, Any]
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from gatewright.targets.openapi.schema import DEFS, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, Definition, DocSchemas
+from gatewright.targets.rest.schema import DEFS, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, Definition, DocSchemas
 
 JSON = dict[str, Any]
 DEFAULT_BUDGET = 48 * 1024

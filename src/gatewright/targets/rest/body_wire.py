@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from gatewright.targets.base import TargetError
-from gatewright.targets.openapi.styles import query_pairs, scalar
+from gatewright.targets.rest.styles import query_pairs, scalar
 
 JSON = dict[str, Any]
 

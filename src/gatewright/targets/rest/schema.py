@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from gatewright.targets.openapi.refs import RefError, pointer_tokens, resolve_pointer
+from gatewright.targets.rest.refs import RefError, pointer_tokens, resolve_pointer
 
 JSON = dict[str, Any]
 _DROP = {

@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
+from gatewright.targets.base import BuildError, TargetEnv
 from gatewright.targets.sources import parse_document
+from gatewright.upstream.http import UpstreamError
 
 JSON = dict[str, Any]
 KEY = "x-gatewright-external"
@@ -104,3 +106,21 @@ async def bundle(doc: JSON, bases: tuple[str, ...], fetch: Fetch) -> tuple[JSON,
     out = _rewrite(dict(doc), bases[0], docs, "")
     out[KEY] = embedded
     return out, notes
+
+
+def spec_fetcher(env: TargetEnv) -> Fetch:
+    """Fetches external documents with the pooled HTTP client, within the document size limit."""
+    limit = env.settings.max_spec_bytes
+
+    async def fetch(url: str) -> bytes:
+        try:
+            response = await env.http.request("GET", url, headers={"Accept": "application/json, application/yaml"})
+        except UpstreamError as exc:
+            raise BuildError([f"cannot fetch {url}: {exc.message}"]) from None
+        if response.status != 200:
+            raise BuildError([f"cannot fetch {url}: HTTP {response.status}"])
+        if len(response.body) > limit:
+            raise BuildError([f"{url} is larger than the {limit}-byte limit"])
+        return response.body
+
+    return fetch
