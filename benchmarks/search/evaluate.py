@@ -3,9 +3,10 @@
     .venv/bin/python -m benchmarks.search.evaluate                 # lexical, plus embeddings if installed
     .venv/bin/python -m benchmarks.search.evaluate --backend minilm --json benchmarks/results/search.json
 
-Quality: every query of queries.yaml against the 1,738 tools of GitHub + Stripe + Slack (one gateway, three
-targets), and against the same tools hidden among 10,000 (other real APIs added); recall@k counts a query
-as found when any of its correct tools is in the top k; MRR uses the first correct tool within the top 10.
+Quality: every query of queries.yaml (the tuning set) and of heldout.yaml (written before the tuning, used only
+to check it) against the 1,849 tools of GitHub + Stripe + Slack (one gateway, three targets), and against the
+same tools hidden among 10,000 (other real APIs added); recall@k counts a query as found when any of its
+correct tools is in the top k; MRR uses the first correct tool within the top 10. Only totals are printed.
 Latency: wall time of ``SearchIndex.search(query, 10)`` (query embedding included) on catalogs of 100,
 1,000 and 10,000 tools. Build: time to index 1,000 tools from their ToolSpecs (lexical + embeddings).
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.search.candidates import load
-from benchmarks.search.catalogs import Query, Tool, distractors, labelled_tools, queries
+from benchmarks.search.catalogs import QUERY_SETS, Query, Tool, distractors, labelled_tools, queries
 from gatewright.catalog.search.embedding import Embedder
 from gatewright.catalog.search.index import Method, SearchIndex
 from gatewright.catalog.search.text import tool_text
@@ -93,7 +94,8 @@ def _methods(embedder: Embedder | None) -> list[Method]:
     return ["lexical"] if embedder is None else ["lexical", "dense", "hybrid"]
 
 
-def run(backend: str, repeat: int) -> dict[str, Any]:
+def run(backend: str, repeat: int, quick: bool = False) -> dict[str, Any]:
+    """Every measure; with ``quick``, only quality on the labelled catalog (for trying settings)."""
     gc.collect()
     rss_start = _rss_mb()
     started = time.perf_counter()
@@ -101,48 +103,69 @@ def run(backend: str, repeat: int) -> dict[str, Any]:
     load_s = time.perf_counter() - started
     rss_model = _rss_mb()
     tools = labelled_tools()
-    items = queries(tools)
-    pool = tools + distractors(SIZES[-1] - len(tools))
+    sets = {name: queries(tools, path) for name, path in QUERY_SETS.items()}
     result: dict[str, Any] = {
         "backend": backend,
         "model": embedder.model_id if embedder else "lexical",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
         "model_load_s": load_s,
         "model_rss_mb": rss_model - rss_start,
-        "queries": len(items),
+        "queries": {name: len(qs) for name, qs in sets.items()},
         "labelled_tools": len(tools),
     }
     index, _ = build(tools, embedder)
     names = [t.name for t in tools]
-    result["quality"] = {m: quality(index, names, items, m) for m in _methods(embedder)}
-    by_catalog: dict[str, list[Query]] = defaultdict(list)
-    for query in items:
-        by_catalog[query.catalog].append(query)
+    methods = _methods(embedder)
+    result["quality"] = {s: {m: quality(index, names, qs, m) for m in methods} for s, qs in sets.items()}
     best: Method = "lexical" if embedder is None else "hybrid"
-    result["quality_by_catalog"] = {c: quality(index, names, qs, best) for c, qs in by_catalog.items()}
+    result["quality_by_catalog"] = {}
+    for name, qs in sets.items():
+        by_catalog: dict[str, list[Query]] = defaultdict(list)
+        for query in qs:
+            by_catalog[query.catalog].append(query)
+        result["quality_by_catalog"][name] = {c: quality(index, names, q, best) for c, q in by_catalog.items()}
+    if quick:
+        return result
+    pool = tools + distractors(SIZES[-1] - len(tools))
     result["build_1000"] = build(pool[:1_000], embedder)[1]
     result["sizes"] = {}
     for size in SIZES:
         index, timing = build(pool[:size], embedder)
-        entry: dict[str, Any] = {"build": timing, "latency": latency(index, items, repeat)}
+        entry: dict[str, Any] = {"build": timing, "latency": latency(index, sets["tuning"], repeat)}
         if size == SIZES[-1]:
-            entry["quality"] = {m: quality(index, [t.name for t in pool[:size]], items, m) for m in _methods(embedder)}
+            big = [t.name for t in pool[:size]]
+            entry["quality"] = {s: {m: quality(index, big, qs, m) for m in methods} for s, qs in sets.items()}
             entry["rss_mb"] = _rss_mb()
         result["sizes"][str(size)] = entry
     result["machine"]["load"] = os.getloadavg()  # 1, 5 and 15 minute averages at the end of the run
     return result
 
 
+def _quality_rows(r: dict[str, Any], label: str) -> list[str]:
+    """One row per query set and method: recall@1/5/10 and MRR, and recall@5 among 10,000 tools."""
+    rows = []
+    for qset, by_method in r["quality"].items():
+        big = r["sizes"][str(SIZES[-1])]["quality"][qset] if "sizes" in r else None
+        for method, q in by_method.items():
+            if method == "lexical" and r["model"] != "lexical" and label:
+                continue  # the lexical run has its own rows
+            among = f"{big[method]['recall@5']:.3f}" if big else "-"
+            rows.append(
+                f"| {label or method}{' | ' + method if label else ''} | {qset} ({r['queries'][qset]}) "
+                f"| {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['recall@10']:.3f} | {q['mrr']:.3f} | {among} |"
+            )
+    return rows
+
+
 def report(result: dict[str, Any]) -> str:
-    lines = [f"backend {result['backend']} ({result['model']}), {result['queries']} queries", ""]
-    lines.append("| method | recall@1 | recall@5 | recall@10 | MRR | recall@5 among 10,000 |")
-    lines.append("|---|---|---|---|---|---|")
-    big = result["sizes"][str(SIZES[-1])]["quality"]
-    for method, q in result["quality"].items():
-        lines.append(
-            f"| {method} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['recall@10']:.3f} | {q['mrr']:.3f} "
-            f"| {big[method]['recall@5']:.3f} |"
-        )
+    lines = [f"backend {result['backend']} ({result['model']})", ""]
+    lines.append("| method | queries | recall@1 | recall@5 | recall@10 | MRR | recall@5 among 10,000 |")
+    lines.append("|---|---|---|---|---|---|---|")
+    lines += _quality_rows(result, "")
+    for qset, by in result["quality_by_catalog"].items():
+        lines.append(f"recall@5 per catalog, {qset}: " + ", ".join(f"{c} {q['recall@5']:.3f}" for c, q in by.items()))
+    if "sizes" not in result:
+        return "\n".join(lines)
     lines += [
         "",
         "| tools | query p50 ms | query p99 ms | CPU p50 ms | CPU p99 ms | index build s |",
@@ -161,26 +184,17 @@ def report(result: dict[str, Any]) -> str:
         f"build 1,000 tools: {b['total_s']:.2f} s (lexical {b['lexical_s']:.2f} s, embeddings {b['embed_s']:.2f} s)"
     )
     lines.append(f"model load {result['model_load_s']:.2f} s, +{result['model_rss_mb']:.0f} MB RSS")
-    by = ", ".join(f"{c} {q['recall@5']:.3f}" for c, q in result["quality_by_catalog"].items())
-    lines.append(f"recall@5 per catalog: {by}")
     return "\n".join(lines)
 
 
 def combined(results: list[dict[str, Any]]) -> str:
     """One table per measure over several runs (``--combine``): the tables of benchmarks/search/README.md."""
     lines = [
-        "| backend | method | recall@1 | recall@5 | recall@10 | MRR | recall@5, 10,000 tools |",
-        "|---|---|---|---|---|---|---|",
+        "| backend | method | queries | recall@1 | recall@5 | recall@10 | MRR | recall@5, 10,000 tools |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        big = r["sizes"][str(SIZES[-1])]["quality"]
-        for method, q in r["quality"].items():
-            if method == "lexical" and r["model"] != "lexical":
-                continue
-            lines.append(
-                f"| {r['backend']} | {method} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['recall@10']:.3f} "
-                f"| {q['mrr']:.3f} | {big[method]['recall@5']:.3f} |"
-            )
+        lines += _quality_rows(r, r["backend"])
     lines += [
         "",
         "| backend | tools | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | index build s |",
@@ -210,11 +224,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="passes over the queries per catalog size")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--combine", type=Path, nargs="+", help="print the tables of earlier --json results")
+    parser.add_argument("--quick", action="store_true", help="quality on the labelled catalog only")
     args = parser.parse_args()
     if args.combine:
         print(combined([json.loads(p.read_text()) for p in args.combine]))
         return
-    result = run(args.backend, args.repeat)
+    result = run(args.backend, args.repeat, args.quick)
     print(report(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

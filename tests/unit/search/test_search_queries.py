@@ -25,3 +25,14 @@ def test_labels_name_imported_tools() -> None:
     assert set(Counter(q.catalog for q in items)) == {"github", "stripe", "slack"}
     assert len({q.text for q in items}) == len(items)
     assert len(tools) > 1500
+
+
+def test_heldout_labels_name_imported_tools_and_differ_from_the_tuning_set() -> None:
+    if not all(p.exists() for p in catalogs.LABELLED.values()):
+        pytest.skip("the API corpus is not installed (scripts/setup-corpus)")
+    tools = catalogs.labelled_tools()
+    heldout = catalogs.queries(tools, catalogs.HELDOUT)
+    assert len(heldout) >= 80
+    assert set(Counter(q.catalog for q in heldout)) == {"github", "stripe", "slack"}
+    assert len({q.text for q in heldout}) == len(heldout)
+    assert not {q.text for q in heldout} & {q.text for q in catalogs.queries(tools)}
