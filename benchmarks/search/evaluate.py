@@ -29,7 +29,8 @@ from benchmarks.search.candidates import load
 from benchmarks.search.catalogs import QUERY_SETS, Query, Tool, distractors, labelled_tools, queries
 from gatewright.catalog.search.embedding import Embedder
 from gatewright.catalog.search.index import Method, SearchIndex
-from gatewright.catalog.search.text import tool_text
+from gatewright.catalog.search.text import embedding_passages, tool_text
+from gatewright.catalog.search.vectors import VectorFile
 
 SIZES = (100, 1_000, 10_000)
 
@@ -48,7 +49,8 @@ def build(tools: list[Tool], embedder: Embedder | None) -> tuple[SearchIndex, di
     lexical = time.perf_counter() - started
     if embedder is None:
         return index, {"lexical_s": lexical, "embed_s": 0.0, "total_s": lexical}
-    vectors = embedder.embed_documents([t.for_embedding() for t in texts])
+    # As the gateway does (indexer.py): a passage that is the same text as another is embedded once.
+    vectors = VectorFile(None).vectors(embedder, embedding_passages(texts))
     index = index.with_vectors(embedder, vectors)
     total = time.perf_counter() - started
     return index, {"lexical_s": lexical, "embed_s": total - lexical, "total_s": total}

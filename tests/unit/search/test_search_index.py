@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gatewright.catalog.search.index import SearchIndex
-from gatewright.catalog.search.text import ToolText
+from gatewright.catalog.search.text import ToolText, embedding_passages
 from support.search import HashEmbedder
 
 
@@ -18,7 +18,7 @@ def test_lexical_index(texts: list[ToolText], names: list[str]) -> None:
 
 
 def test_hybrid_index(texts: list[ToolText], names: list[str], embedder: HashEmbedder) -> None:
-    vectors = embedder.embed_documents([t.for_embedding() for t in texts])
+    vectors = embedder.embed_documents(embedding_passages(texts))
     index = SearchIndex(texts).with_vectors(embedder, vectors)
     assert index.mode == "hybrid (test-hash-64)"
     for method in ("hybrid", "dense", "lexical"):
@@ -28,7 +28,7 @@ def test_hybrid_index(texts: list[ToolText], names: list[str], embedder: HashEmb
 
 
 def test_results_never_exceed_k(texts: list[ToolText], embedder: HashEmbedder) -> None:
-    vectors = embedder.embed_documents([t.for_embedding() for t in texts])
+    vectors = embedder.embed_documents(embedding_passages(texts))
     index = SearchIndex(texts).with_vectors(embedder, vectors)
     assert len(index.search("a message to a pet", 3)) == 3
     assert len(index.search("a message to a pet", 100)) == len(texts)  # dense ranks every tool
@@ -40,7 +40,7 @@ def test_filter_runs_before_the_top_k(
 ) -> None:
     index = SearchIndex(texts)
     if hybrid:
-        index = index.with_vectors(embedder, embedder.embed_documents([t.for_embedding() for t in texts]))
+        index = index.with_vectors(embedder, embedder.embed_documents(embedding_passages(texts)))
     hidden = {"pets___GetAllPets", "pets___CreatePet"}
     found = [names[i] for i in index.search("pets", 2, allow=lambda i: names[i] not in hidden)]
     assert found

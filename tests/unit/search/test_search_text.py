@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from gatewright.catalog.search.text import split_identifier, strip_markup, terms, tool_text, tool_words
+from gatewright.catalog.search.text import (
+    embedding_passages,
+    split_identifier,
+    strip_markup,
+    terms,
+    tool_text,
+    tool_words,
+)
 
 
 def test_identifiers_split_into_words() -> None:
@@ -39,7 +46,12 @@ def test_tool_text_fields() -> None:
     assert text.title == "Get the cache limit"
     assert text.body == "Long explanation. With markup ."
     assert text.parameters == "ownerId The owner"
-    assert text.for_embedding() == "github actions get cache limit for. Get the cache limit"
+    assert text.passages() == (
+        "github actions get cache limit for. Get the cache limit",
+        "github actions get cache limit for. Get the cache limit Long explanation.",
+    )
+    assert tool_text("t___a", "Sends a message.", {}).passages() == ("t a. Sends a message.",) * 2
+    assert embedding_passages([text, text]) == [text.passages()[0]] * 2 + [text.passages()[1]] * 2
     assert tool_words("stripe___PostCustomers") == "stripe post customers"
 
 

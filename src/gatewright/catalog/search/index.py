@@ -1,4 +1,5 @@
-"""Search over one catalog's tools: BM25, and, when a model is installed, embeddings fused with it.
+"""Search over one catalog's tools: BM25, and, when a model is installed, embeddings fused with it
+(:mod:`fusion`).
 
 An index is immutable and built from the same entries ``tools/list`` shows, in the same order; results
 are positions in that list. ``allow`` is the hook for per-caller filtering (policy): it is applied before
@@ -8,11 +9,12 @@ were hidden.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from gatewright.catalog.search.embedding import Embedder
-from gatewright.catalog.search.fusion import reciprocal_rank_fusion
+from gatewright.catalog.search.fusion import weighted_fusion
 from gatewright.catalog.search.lexical import LexicalIndex
 from gatewright.catalog.search.text import ToolText
 
@@ -39,7 +41,7 @@ class SearchIndex:
         if embedder is not None and vectors is not None:
             from gatewright.catalog.search.dense import DenseIndex
 
-            self.dense = (embedder, DenseIndex(vectors))
+            self.dense = (embedder, DenseIndex(vectors, len(self.texts)))
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -59,12 +61,19 @@ class SearchIndex:
         query = query.strip()
         if not query or k <= 0:
             return []
-        rankings: list[list[int]] = []
-        if method in ("hybrid", "lexical") or self.dense is None:
-            rankings.append(self.lexical.rank(query, DEPTH, allow))
-        if method in ("hybrid", "dense") and self.dense is not None:
-            embedder, dense = self.dense
-            rankings.append(dense.rank(embedder.embed_query(query), DEPTH, allow))
-        if len(rankings) == 1:
-            return rankings[0][:k]
-        return reciprocal_rank_fusion(rankings)[:k]
+        if method == "lexical" or self.dense is None:
+            return self.lexical.rank(query, k, allow)
+        embedder, dense = self.dense
+        similarity = dense.scores(embedder.embed_query(query), allow)
+        if method == "dense":
+            return dense.best(similarity, k)
+        lexical = self.lexical.scores(query)
+        if allow is not None:
+            lexical = {i: s for i, s in lexical.items() if allow(i)}
+        allowed = similarity[similarity > -float("inf")]
+        if not len(allowed):
+            return []
+        candidates = dense.best(similarity, DEPTH)
+        candidates += heapq.nlargest(DEPTH, lexical, key=lambda i: (lexical[i], -i))
+        cosine = {i: float(similarity[i]) for i in candidates}
+        return weighted_fusion(candidates, lexical, cosine, float(allowed.mean()))[:k]

@@ -21,7 +21,7 @@ from typing import Any
 
 from gatewright.catalog.search.embedding import Embedder, load_embedder
 from gatewright.catalog.search.index import SearchIndex
-from gatewright.catalog.search.text import tool_text
+from gatewright.catalog.search.text import embedding_passages, tool_text
 from gatewright.catalog.search.tool import Listed, ToolSearch
 
 log = logging.getLogger("gatewright.search")
@@ -98,7 +98,7 @@ class SearchIndexer:
             return
         started = time.perf_counter()
         try:
-            vectors = self._file(key).vectors(embedder, [t.for_embedding() for t in search.index.texts])
+            vectors = self._file(key).vectors(embedder, embedding_passages(search.index.texts))
         except Exception:
             log.exception("embedding the tools of %s failed: its search stays lexical", key)
             return

@@ -12,6 +12,7 @@ same functions, so a wrong fold costs nothing as long as it is consistent.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -136,13 +137,24 @@ class ToolText:
     body: str  # the rest of the description, markup stripped
     parameters: str  # top-level argument names and their descriptions
 
-    def for_embedding(self) -> str:
-        """One passage for an embedding model: the tool's name as words and its first sentence.
+    def passages(self) -> tuple[str, str]:
+        """Two passages for an embedding model; a tool's similarity to a query is the higher of the two.
 
-        Measured on the labelled queries (docs/search.md): adding the rest of the description makes the
-        vectors worse as well as slower to compute; the lexical index still sees every word.
+        The first is the tool's name as words and its first sentence; the second adds the first sentence
+        of the rest of the description (the same text again when there is none, embedded only once).
+        Measured on the tuning queries (docs/search.md): one passage with the whole description is worse
+        than the first alone, and the first alone misses tools whose summary is a few words; the lexical
+        index still sees every word.
         """
-        return f"{self.name}. {self.title}"
+        first = f"{self.name}. {self.title}"
+        more = _SENTENCE_END.split(self.body, maxsplit=1)[0][:250] if self.body else ""
+        return first, f"{first} {more}" if more else first
+
+
+def embedding_passages(texts: Sequence[ToolText]) -> list[str]:
+    """What an embedding model embeds for these tools: every first passage, then every second one."""
+    pairs = [t.passages() for t in texts]
+    return [p[0] for p in pairs] + [p[1] for p in pairs]
 
 
 def tool_text(name: str, description: str, input_schema: Any) -> ToolText:
