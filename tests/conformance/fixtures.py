@@ -1,7 +1,8 @@
 """The conformance gateway's one target: an OpenAPI document over the shared test upstream.
 
-It serves the suite's fixture tools that an OpenAPI upstream can provide, under the suite's names
-(exposed as ``fixtures___<name>``): plain text, an image and an upstream failure. The first tool takes
+It serves the suite's fixture tools that an OpenAPI upstream can provide, under the suite's names (the
+gateways under test have one target and serve names unprefixed): plain text, an image, audio, a binary body
+(an embedded resource) and an upstream failure. The first tool takes
 no arguments, as the 2026-07-28 ``http-header-validation`` scenario calls the first listed tool with
 ``{}``. Every tool has a description (``tools-list`` requires one).
 """
@@ -25,6 +26,8 @@ def fixture_spec(base_url: str) -> dict[str, Any]:
         "paths": {
             "/text": _get("test_simple_text", "Returns a plain-text body (text content)."),
             "/image": _get("test_image_content", "Returns a PNG image (image content)."),
+            "/audio": _get("test_audio_content", "Returns a WAV file (audio content)."),
+            "/binary": _get("test_embedded_resource", "Returns a PDF body (an embedded blob resource)."),
             "/fail": _get("test_error_handling", "Always fails with HTTP 500 (an isError result)."),
         },
     }

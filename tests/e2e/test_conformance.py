@@ -88,6 +88,8 @@ def gateways(
     urls = {}
     for kind, extra in (("stateless", {}), ("sessions", {"protocolConfiguration": SESSIONS})):
         gateway = create_gateway(control, f"conf{kind}{uuid.uuid4().hex[:8]}", **extra)
+        # One target, names unprefixed: the fixture tools keep the names the suite looks up.
+        assert set_options(gatewright, gateway["gatewayId"], unprefixedNames=True)["unprefixedNames"] is True
         target = openapi_target(control, gateway["gatewayId"], TARGET, fixture_spec(upstream.url))
         assert target["status"] == "READY", target.get("statusReasons")
         urls[kind] = gateway["gatewayUrl"]

@@ -70,6 +70,32 @@ async def _image(request: web.Request) -> web.Response:
     return web.Response(body=PNG, content_type="image/png")
 
 
+# A WAV file of 4 silent samples (44-byte header + 8 bytes of 16-bit mono PCM).
+WAV = (
+    b"RIFF"
+    + (36 + 8).to_bytes(4, "little")
+    + b"WAVEfmt "
+    + (16).to_bytes(4, "little")
+    + (1).to_bytes(2, "little")
+    + (1).to_bytes(2, "little")
+    + (8000).to_bytes(4, "little")
+    + (16000).to_bytes(4, "little")
+    + (2).to_bytes(2, "little")
+    + (16).to_bytes(2, "little")
+    + b"data"
+    + (8).to_bytes(4, "little")
+    + bytes(8)
+)
+
+
+async def _audio(request: web.Request) -> web.Response:
+    return web.Response(body=WAV, content_type="audio/wav")
+
+
+async def _binary(request: web.Request) -> web.Response:
+    return web.Response(body=b"%PDF-1.4 not really a pdf", content_type="application/pdf")
+
+
 async def _text(request: web.Request) -> web.Response:
     return web.Response(text="plain words", content_type="text/plain")
 
@@ -117,6 +143,8 @@ def start_upstream() -> tuple[Upstream, Any]:
             web.get("/pets/{pet_id}", _pet),
             web.route("*", "/echo/{tail:.*}", _echo_handler(upstream.requests)),
             web.get("/image", _image),
+            web.get("/audio", _audio),
+            web.get("/binary", _binary),
             web.get("/text", _text),
             web.get("/fail", _fail),
         ]
