@@ -9,7 +9,6 @@ were hidden.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -74,6 +73,6 @@ class SearchIndex:
         if not len(allowed):
             return []
         candidates = dense.best(similarity, DEPTH)
-        candidates += heapq.nlargest(DEPTH, lexical, key=lambda i: (lexical[i], -i))
+        candidates += sorted(lexical, key=lexical.__getitem__, reverse=True)[:DEPTH]
         cosine = {i: float(similarity[i]) for i in candidates}
         return weighted_fusion(candidates, lexical, cosine, float(allowed.mean()))[:k]
