@@ -202,7 +202,8 @@ def combined(results: list[dict[str, Any]]) -> str:
         "| backend | tools | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | index build s |",
         "|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    full = [r for r in results if "sizes" in r]  # --quick runs have quality only
+    for r in full:
         for size, entry in r["sizes"].items():
             lat = entry["latency"]
             lines.append(
@@ -211,7 +212,7 @@ def combined(results: list[dict[str, Any]]) -> str:
             )
     lines += ["", "| backend | build 1,000 tools s | model load s | model RSS MB | RSS at 10,000 tools MB | load avg |"]
     lines.append("|---|---|---|---|---|---|")
-    for r in results:
+    for r in full:
         load = r["machine"]["load"]
         lines.append(
             f"| {r['backend']} | {r['build_1000']['total_s']:.2f} | {r['model_load_s']:.2f} | {r['model_rss_mb']:.0f} "
