@@ -12,8 +12,9 @@ from gatewright.settings import Settings
 from gatewright.targets.apigateway.document import openapi_document
 from gatewright.targets.apigateway.endpoint import InvokeUrlError, invoke_url
 from gatewright.targets.apigateway.reader import Method, Resource, RestApi
-from gatewright.targets.apigateway.rest import import_operations, request_for
+from gatewright.targets.apigateway.rest import import_operations
 from gatewright.targets.apigateway.select import select
+from gatewright.targets.rest.request import build_request as request_for
 
 JSON = dict[str, Any]
 BASE = "https://abc123.execute-api.us-east-1.amazonaws.com/test"

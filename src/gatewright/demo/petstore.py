@@ -19,6 +19,10 @@ PETS = [
 
 
 def openapi(base_url: str) -> dict[str, Any]:
+    """The walkthrough's PetStore: GET /pets has no operationId (so it needs a name), CreatePet, GetPet.
+
+    Like the walkthrough's API, CreatePet and GetPet have no summary: their tools' descriptions are their names.
+    """
     return {
         "openapi": "3.0.1",
         "info": {"title": "PetStore", "version": "1.0"},
@@ -35,7 +39,6 @@ def openapi(base_url: str) -> dict[str, Any]:
                 },
                 "post": {
                     "operationId": "CreatePet",
-                    "summary": "Create a pet",
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}},
@@ -46,7 +49,6 @@ def openapi(base_url: str) -> dict[str, Any]:
             "/pets/{petId}": {
                 "get": {
                     "operationId": "GetPet",
-                    "summary": "Get a pet by its id",
                     "parameters": [{"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "responses": {"200": {"description": "the pet"}, "404": {"description": "no such pet"}},
                 }

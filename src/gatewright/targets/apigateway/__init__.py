@@ -24,7 +24,7 @@ from gatewright.targets.apigateway.config import check_config, credential_type
 from gatewright.targets.apigateway.document import openapi_document
 from gatewright.targets.apigateway.endpoint import InvokeUrlError, invoke_url
 from gatewright.targets.apigateway.reader import ReadError, RestApi, read_rest_api
-from gatewright.targets.apigateway.rest import import_operations, request_for
+from gatewright.targets.apigateway.rest import import_operations
 from gatewright.targets.apigateway.select import Problem, Selection, select
 from gatewright.targets.base import (
     Artifact,
@@ -36,9 +36,7 @@ from gatewright.targets.base import (
     ToolResult,
     ToolSpec,
 )
-from gatewright.targets.http_call import call_http
-from gatewright.targets.http_result import to_tool_result
-from gatewright.upstream.http import OutboundRequest
+from gatewright.targets.rest.call import call_operation
 
 JSON = dict[str, Any]
 SIGNING_SERVICE = "execute-api"
@@ -84,14 +82,17 @@ class ApiGatewayTarget:
             raise TargetError(f"Unknown tool {name}")
         if self._base_error is not None:
             raise TargetError("The gateway's API Gateway invoke URL setting is not valid.", detail=self._base_error)
-        request = request_for(binding, self._base, arguments)
-        outbound = OutboundRequest(request.method, request.url, request.headers, request.body)
         needs = f"{binding['method']} {binding['path']}" in self._credentialed
         target = self._with_credentials if needs else self._without_credentials
-        response = await call_http(self._env, target, outbound, ctx, default_service=SIGNING_SERVICE)
-        result = to_tool_result(response, resource_uri=f"gatewright://{ctx.gateway_id}/{ctx.tool_name}")
-        result.headers = response.headers
-        return result
+        return await call_operation(
+            self._env,
+            target,
+            ctx,
+            binding=binding,
+            base_url=self._base,
+            arguments=arguments,
+            default_service=SIGNING_SERVICE,
+        )
 
     async def aclose(self) -> None:
         return None

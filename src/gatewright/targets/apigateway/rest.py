@@ -11,7 +11,6 @@ from typing import Any
 from gatewright.settings import Settings
 from gatewright.targets.base import Artifact
 from gatewright.targets.rest.importer import ImportLimits, import_document
-from gatewright.targets.rest.request import HttpRequest, build_request
 
 JSON = dict[str, Any]
 
@@ -20,8 +19,3 @@ def import_operations(doc: JSON, *, target_name: str, settings: Settings, base_u
     """Tools and bindings for ``doc`` (CPU-bound: call it in a thread); BuildError when nothing imports."""
     limits = ImportLimits.from_settings(settings)
     return import_document(doc, target_name=target_name, limits=limits, base_url=base_url)
-
-
-def request_for(binding: JSON, base_url: str, arguments: JSON) -> HttpRequest:
-    """The HTTP request of one call (TargetError when an argument cannot be sent)."""
-    return build_request(binding, base_url, arguments)

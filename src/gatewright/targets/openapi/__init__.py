@@ -16,13 +16,10 @@ from gatewright.targets.base import (
     ToolResult,
     ToolSpec,
 )
-from gatewright.targets.http_call import call_http
-from gatewright.targets.http_result import to_tool_result
+from gatewright.targets.rest.call import call_operation
 from gatewright.targets.rest.external import bundle, spec_fetcher
 from gatewright.targets.rest.importer import ImportLimits, import_document
-from gatewright.targets.rest.request import build_request
 from gatewright.targets.sources import parse_document, read_source
-from gatewright.upstream.http import OutboundRequest
 
 JSON = dict[str, Any]
 
@@ -43,12 +40,9 @@ class OpenApiTarget:
             raise TargetError(f"Unknown tool {name}")
         if not binding["server"]:
             raise TargetError("This tool has no server URL: the API description needs an absolute http(s) server URL")
-        request = build_request(binding, binding["server"], arguments)
-        outbound = OutboundRequest(request.method, request.url, request.headers, request.body)
-        response = await call_http(self._env, self._config, outbound, ctx)
-        result = to_tool_result(response, resource_uri=f"gatewright://{ctx.gateway_id}/{ctx.tool_name}")
-        result.headers = response.headers
-        return result
+        return await call_operation(
+            self._env, self._config, ctx, binding=binding, base_url=binding["server"], arguments=arguments
+        )
 
     async def aclose(self) -> None:
         return None
