@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -34,6 +35,19 @@ class _SqliteTx:
         return rows
 
 
+def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL mode. Two processes opening a new file at once can be told "database is locked" without
+    the busy handler being consulted, so retry (on this worker thread, never on the event loop) for up to 4 s."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.02)
+
+
 class SqliteStore(SqlStore):
     dialect = SQLITE
 
@@ -51,7 +65,7 @@ class SqliteStore(SqlStore):
 
     def _connect(self) -> None:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=True, timeout=30.0)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _set_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
         self._conn = conn
