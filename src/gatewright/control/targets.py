@@ -144,8 +144,9 @@ async def update_target(ctx: ControlContext, params: JSON) -> JSON:
     await _check(ctx, params, gateway.doc)
     generation = int(record.doc.get("generation", 1)) + 1
     doc = _config(params, record.name) | {"status": "UPDATING", "statusReasons": [], "generation": generation}
-    if record.doc.get("lastSynchronizedAt"):
-        doc["lastSynchronizedAt"] = record.doc["lastSynchronizedAt"]
+    for kept in ("lastSynchronizedAt", "builtGeneration"):  # the last good build keeps serving meanwhile
+        if record.doc.get(kept):
+            doc[kept] = record.doc[kept]
     updated = await save(ctx.store, record, doc)
     ctx.jobs.build_target(gateway.id, record.id, generation, "UPDATE")
     return view(ctx, gateway.id, updated)

@@ -153,7 +153,7 @@ class Registry:
             if target.doc["status"] == "DELETING":
                 await self._unload(target.id)
                 continue
-            loaded = await self._load_target(gateway_id, target.id)
+            loaded = await self._load_target(gateway_id, target.id, target.doc.get("builtGeneration"))
             if loaded is not None:
                 groups.append(loaded.group)
                 forwarding[target.id] = loaded.forwarding
@@ -183,13 +183,15 @@ class Registry:
         features = GatewayFeatures(sources, groups, prefix=prefix, page_size=page_size, head=head)
         self._gateways[gateway_id] = GatewayRuntime(config, catalog, authorizer, forwarding, features)
 
-    async def _load_target(self, gateway_id: str, target_id: str) -> _Loaded | None:
+    async def _load_target(self, gateway_id: str, target_id: str, built_generation: int | None) -> _Loaded | None:
+        current = self._targets.get(target_id)
+        if current is not None and current.generation == built_generation:
+            return current  # unchanged: no need to read (a large target's blob can be tens of MB)
         blob = await self._store.get_blob(target_blob_key(target_id))
         if blob is None:
             await self._unload(target_id)
             return None
         built = orjson.loads(blob)
-        current = self._targets.get(target_id)
         if current is not None and current.generation == built["generation"]:
             return current
         doc = built["doc"]
