@@ -1,5 +1,5 @@
 """Fixtures of the console's tests: one gatewright that reads API Gateway from the session's moto server and
-calls stages at a local stand-in (as tests/e2e/test_apigateway_flow.py), one headless Chromium, and a fresh
+calls stages at a local stand-in (as tests/e2e/apigateway/test_apigateway_flow.py), one headless Chromium, and a fresh
 browser context per test whose console errors, uncaught exceptions and requests to other hosts fail the test.
 """
 

@@ -1,7 +1,7 @@
 """The seed's whole flow in the web console, driven in Debian's headless Chromium by Playwright.
 
 Against a moto server holding the seed's PetStore (deployed to stage ``test``) and a local stand-in of the
-stage's invoke URL (as tests/e2e/test_apigateway_flow.py): log in with the admin key pair, quick-create a
+stage's invoke URL (as tests/e2e/apigateway/test_apigateway_flow.py): log in with the admin key pair, quick-create a
 gateway, add the API Gateway target, tick the three operations (the form refuses to submit while GET /pets has
 no name), name GET /pets ``GetAllPets``, wait for READY, copy the credentials, and call GetAllPets in the try-it
 panel. Any browser console error, uncaught exception or request that leaves 127.0.0.1 fails the test.

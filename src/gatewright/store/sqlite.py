@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from gatewright.store.base import AlreadyExists
+from gatewright.store.base import AlreadyExists, StoreError
 from gatewright.store.schema import SQLITE
 from gatewright.store.sql import SqlStore, Tx
 
@@ -44,7 +44,7 @@ def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or attempt == attempts - 1:
-                raise
+                raise StoreError(f"cannot open the SQLite database: {exc}") from None
             time.sleep(0.02)
 
 

@@ -8,7 +8,6 @@ credentials go only to the methods that need them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,26 +15,9 @@ import pytest
 from support.aws import aws_error
 from support.gateway import GatewrightProcess, create_gateway, create_target, rpc
 from support.moto_server import MotoServer
-from support.petstore_apigw import STAGE, StageStandIn, add_method, gatewright_session, run_cli, stage_session
+from support.petstore_apigw import STAGE, StageStandIn, add_method, run_cli
 
 API_KEY = "apigw-test-key-0123456789"
-
-
-@pytest.fixture(scope="module")
-def stage() -> Iterator[StageStandIn]:
-    yield from stage_session()
-
-
-@pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
-) -> Iterator[GatewrightProcess]:
-    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-apigw-auth"), moto, stage)
-
-
-@pytest.fixture(scope="module")
-def control(server: GatewrightProcess) -> Any:
-    return server.control()
 
 
 @pytest.fixture(scope="module")

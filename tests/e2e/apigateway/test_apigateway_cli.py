@@ -10,41 +10,18 @@ import json
 import os
 import pty
 import subprocess
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from support.gateway import GatewrightProcess, create_gateway, rpc
 from support.moto_server import MotoServer
 from support.petstore_apigw import (
     STAGE,
-    StageStandIn,
     cli_command,
     create_petstore,
-    gatewright_session,
     run_cli,
-    stage_session,
 )
 
 SEED_FILTERS = ("--path", "/pets", "--methods", "GET,POST", "--path", "/pets/{petId}", "--methods", "GET")
-
-
-@pytest.fixture(scope="module")
-def stage() -> Iterator[StageStandIn]:
-    yield from stage_session()
-
-
-@pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
-) -> Iterator[GatewrightProcess]:
-    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-apigw-cli"), moto, stage)
-
-
-@pytest.fixture(scope="module")
-def control(server: GatewrightProcess) -> Any:
-    return server.control()
 
 
 def _tool_names(gateway: dict[str, Any]) -> set[str]:

@@ -8,7 +8,6 @@ The gatewright process under test gets the moto endpoint only through the standa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,31 +28,12 @@ from support.petstore_apigw import (
     add_method,
     client_credentials_token,
     create_petstore,
-    gatewright_session,
     quick_create,
     seed_configuration,
-    stage_session,
 )
 from support.upstream import PETS
 
 TOOLS = "apiGatewayToolConfiguration"
-
-
-@pytest.fixture(scope="module")
-def stage() -> Iterator[StageStandIn]:
-    yield from stage_session()
-
-
-@pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, moto: MotoServer, stage: StageStandIn
-) -> Iterator[GatewrightProcess]:
-    yield from gatewright_session(tmp_path_factory.mktemp("gatewright-apigw"), moto, stage)
-
-
-@pytest.fixture(scope="module")
-def control(server: GatewrightProcess) -> Any:
-    return server.control()
 
 
 @pytest.fixture(scope="module")
